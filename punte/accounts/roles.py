@@ -1,0 +1,70 @@
+"""Roles and what each may do: the one table every service, selector, page and test reads.
+
+A role is held through a membership in one organization; a user acts in one organization at a
+time. An action not listed for a role is refused. Later domains add their actions here.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    LEGAL_COUNSELLOR = "legal_counsellor", _("Legal counsellor")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PARTNER_PROVIDER = "partner_provider", _("Partner provider")
+    MENTOR = "mentor", _("Mentor")
+    MENTOR_COORDINATOR = "mentor_coordinator", _("Mentor coordinator")
+    PREVENTION_OFFICER = "prevention_officer", _("Prevention officer")
+    ANALYST = "analyst", _("Analyst")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Action(StrEnum):
+    # Organizations and people
+    ORGANIZATION_VIEW_ALL = "organization.view_all"
+    ORGANIZATION_MANAGE = "organization.manage"
+    USER_MANAGE = "user.manage"
+    TEAM_VIEW = "team.view"
+    # Audit trail
+    AUDIT_VIEW_OWN = "audit.view_own"
+    AUDIT_VIEW_ORGANIZATION = "audit.view_organization"
+    AUDIT_VIEW_ALL = "audit.view_all"
+    # Reference data
+    REFERENCE_VIEW = "reference.view"
+    REFERENCE_MANAGE = "reference.manage"
+
+
+_EVERYONE = frozenset({Action.AUDIT_VIEW_OWN, Action.REFERENCE_VIEW})
+_STAFF = _EVERYONE | {Action.TEAM_VIEW}
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.CASEWORKER: _STAFF,
+    Role.PSYCHOLOGIST: _STAFF,
+    Role.LEGAL_COUNSELLOR: _STAFF,
+    Role.SUPERVISOR: _STAFF | {Action.AUDIT_VIEW_ORGANIZATION},
+    Role.PARTNER_PROVIDER: _EVERYONE,
+    Role.MENTOR: _EVERYONE,
+    Role.MENTOR_COORDINATOR: _STAFF,
+    Role.PREVENTION_OFFICER: _STAFF,
+    Role.ANALYST: _EVERYONE,
+    Role.ADMINISTRATOR: _STAFF
+    | {
+        Action.ORGANIZATION_VIEW_ALL,
+        Action.ORGANIZATION_MANAGE,
+        Action.USER_MANAGE,
+        Action.AUDIT_VIEW_ORGANIZATION,
+        Action.AUDIT_VIEW_ALL,
+        Action.REFERENCE_MANAGE,
+    },
+}
+
+
+def role_can(role: str, action: Action) -> bool:
+    try:
+        return action in PERMISSIONS[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from punte.audit.models import AuditEvent
+from punte.audit.services import audit_verify
+
+
+class Command(BaseCommand):
+    help = "Recompute the hash chains of the audit trail; exit 1 and name the first bad event if any was edited, deleted or reordered."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems = audit_verify()
+        if problems:
+            for problem in problems:
+                self.stderr.write(f"audit trail broken: {problem}")
+            raise CommandError(f"{len(problems)} broken chain(s); first: {problems[0]}", returncode=1)
+        count = AuditEvent.objects.count()
+        self.stdout.write(f"audit trail intact: {count} events verified")
