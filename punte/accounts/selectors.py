@@ -4,12 +4,14 @@ function that every page, endpoint and command goes through; it fails closed."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from punte.core.errors import NotFound
 
 from .actor import Actor
 from .models import ApiToken, Membership, Organization, User
-from .roles import Action
+from .roles import Action, Role
 
 
 def organization_visible_to(actor: Actor) -> QuerySet[Organization]:
@@ -58,8 +60,10 @@ class OrganizationFilters:
 
 def organization_list(*, actor: Actor, filters: OrganizationFilters | None = None) -> QuerySet[Organization]:
     f = filters or OrganizationFilters()
-    organizations = organization_visible_to(actor).select_related("county").annotate(
-        member_count=Count("memberships", filter=Q(memberships__is_active=True))
+    organizations = (
+        organization_visible_to(actor)
+        .select_related("county")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
     )
     if f.query:
         organizations = organizations.filter(name__icontains=f.query)
@@ -101,9 +105,7 @@ def user_list(*, actor: Actor, filters: UserFilters | None = None) -> QuerySet[U
     f = filters or UserFilters()
     users = user_visible_to(actor)
     if f.query:
-        users = users.filter(
-            Q(username__icontains=f.query) | Q(first_name__icontains=f.query) | Q(last_name__icontains=f.query)
-        )
+        users = users.filter(Q(username__icontains=f.query) | Q(first_name__icontains=f.query) | Q(last_name__icontains=f.query))
     if f.organization_id:
         users = users.filter(memberships__organization_id=f.organization_id)
     if f.role:
@@ -145,3 +147,43 @@ def token_list(*, actor: Actor, user: User) -> QuerySet[ApiToken]:
     if not (actor.can(Action.USER_MANAGE) or (actor.user is not None and actor.user.pk == user.pk)):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user).select_related("user").order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class TwoFactorStatus:
+    enrolled: bool
+    recovery_codes_left: int
+
+
+def two_factor_status(*, user: User) -> TwoFactorStatus:
+    return TwoFactorStatus(
+        enrolled=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        recovery_codes_left=StaticToken.objects.filter(device__user=user).count(),
+    )
+
+
+@dataclass(frozen=True)
+class InstallationSummary:
+    active_organizations: int
+    inactive_organizations: int
+    active_users: int
+    inactive_users: int
+    roles: list[tuple[str, int]]
+
+
+def installation_summary(*, actor: Actor) -> InstallationSummary | None:
+    """Counts for the administrator's home page; None for everyone else."""
+    if not actor.can(Action.ORGANIZATION_VIEW_ALL):
+        return None
+    organizations = Organization.objects.aggregate(
+        active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
+    )
+    users = User.objects.aggregate(active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False)))
+    roles = Membership.objects.filter(is_active=True).values("role").annotate(count=Count("pk")).order_by("-count", "role")
+    return InstallationSummary(
+        active_organizations=organizations["active"],
+        inactive_organizations=organizations["inactive"],
+        active_users=users["active"],
+        inactive_users=users["inactive"],
+        roles=[(str(Role(row["role"]).label), row["count"]) for row in roles],
+    )

@@ -21,7 +21,7 @@ from .actor import Actor
 from .models import ApiToken, Membership, Organization, User
 from .roles import Action, Role
 
-TOKEN_PREFIX = "pt_"
+TOKEN_PREFIX = "pt_"  # noqa: S105 - a public marker, not a secret
 
 
 def _full_clean(instance: Organization | Membership | User | ApiToken, *, exclude: list[str] | None = None) -> None:
@@ -43,7 +43,12 @@ def _county(code: str) -> County:
 def _kind(kind: str) -> str:
     if kind not in Organization.Kind.values:
         raise ValidationError(
-            details={"kind": [_("Unknown kind %(kind)s; choose one of: %(choices)s.") % {"kind": kind, "choices": ", ".join(Organization.Kind.values)}]}
+            details={
+                "kind": [
+                    _("Unknown kind %(kind)s; choose one of: %(choices)s.")
+                    % {"kind": kind, "choices": ", ".join(Organization.Kind.values)}
+                ]
+            }
         )
     return kind
 
@@ -51,7 +56,11 @@ def _kind(kind: str) -> str:
 def _role(role: str) -> Role:
     if role not in Role.values:
         raise ValidationError(
-            details={"role": [_("Unknown role %(role)s; choose one of: %(choices)s.") % {"role": role, "choices": ", ".join(Role.values)}]}
+            details={
+                "role": [
+                    _("Unknown role %(role)s; choose one of: %(choices)s.") % {"role": role, "choices": ", ".join(Role.values)}
+                ]
+            }
         )
     return Role(role)
 
@@ -79,7 +88,12 @@ def organization_update(
     *, actor: Actor, organization: Organization, name: str, kind: str, county_code: str, is_active: bool
 ) -> Organization:
     actor.require(Action.ORGANIZATION_MANAGE)
-    before = {"name": organization.name, "kind": organization.kind, "county_id": organization.county_id, "is_active": organization.is_active}
+    before = {
+        "name": organization.name,
+        "kind": organization.kind,
+        "county_id": organization.county_id,
+        "is_active": organization.is_active,
+    }
     organization.name = name.strip()
     organization.kind = _kind(kind)
     organization.county = _county(county_code)
@@ -90,7 +104,9 @@ def organization_update(
         return organization
     with transaction.atomic():
         organization.save()
-        audit_record(actor=actor, action="organization.update", target=organization, fields=fields, organization_id=organization.pk)
+        audit_record(
+            actor=actor, action="organization.update", target=organization, fields=fields, organization_id=organization.pk
+        )
     return organization
 
 
@@ -148,7 +164,13 @@ def user_create(
         membership = Membership(user=user, organization=organization, role=membership_role)
         _full_clean(membership)
         membership.save()
-        audit_record(actor=actor, action="membership.create", target=membership, fields=["user", "organization", "role"], organization_id=organization.pk)
+        audit_record(
+            actor=actor,
+            action="membership.create",
+            target=membership,
+            fields=["user", "organization", "role"],
+            organization_id=organization.pk,
+        )
     return user, None if given else raw
 
 
@@ -209,13 +231,21 @@ def membership_create(*, actor: Actor, user: User, organization: Organization, r
     actor.require(Action.USER_MANAGE)
     membership = Membership(user=user, organization=organization, role=_role(role))
     if Membership.objects.filter(user=user, organization=organization).exists():
-        raise ValidationError(details={"organization": [_("This user already belongs to that organization; change the role instead.")]})
+        raise ValidationError(
+            details={"organization": [_("This user already belongs to that organization; change the role instead.")]}
+        )
     if not organization.is_active:
         raise ValidationError(details={"organization": [_("The organization is not active.")]})
     _full_clean(membership, exclude=["user", "organization"])
     with transaction.atomic():
         membership.save()
-        audit_record(actor=actor, action="membership.create", target=membership, fields=["user", "organization", "role"], organization_id=organization.pk)
+        audit_record(
+            actor=actor,
+            action="membership.create",
+            target=membership,
+            fields=["user", "organization", "role"],
+            organization_id=organization.pk,
+        )
     return membership
 
 
@@ -235,7 +265,9 @@ def membership_update(*, actor: Actor, membership: Membership, role: str, is_act
         return membership
     with transaction.atomic():
         membership.save(update_fields=[*fields, "updated_at"])
-        audit_record(actor=actor, action="membership.update", target=membership, fields=fields, organization_id=membership.organization_id)
+        audit_record(
+            actor=actor, action="membership.update", target=membership, fields=fields, organization_id=membership.organization_id
+        )
     return membership
 
 
@@ -257,7 +289,13 @@ def token_create(*, actor: Actor, user: User, name: str = "", days: int | None =
         raise ValidationError(details={"username": [_("The user is not active.")]})
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken(user=user, name=name.strip(), prefix=prefix, digest=token_digest(raw), expires_at=timezone.now() + timedelta(days=lifetime))
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        digest=token_digest(raw),
+        expires_at=timezone.now() + timedelta(days=lifetime),
+    )
     _full_clean(token)
     with transaction.atomic():
         token.save()

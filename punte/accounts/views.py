@@ -6,14 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.views import BackupTokensView, SetupView
 
 from punte.audit.selectors import recent_sign_ins
@@ -70,8 +67,7 @@ def account(request: ActorRequest) -> HttpResponse:
         request,
         "accounts/account.html",
         {
-            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-            "recovery_codes_left": StaticToken.objects.filter(device__user=user).count(),
+            "two_factor": selectors.two_factor_status(user=user),
             "recent_sign_ins": recent,
             "tokens": selectors.token_list(actor=actor, user=user),
         },
@@ -126,7 +122,11 @@ def organization_create(request: ActorRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             organization = services.organization_create(
-                actor=request.actor, name=data["name"], kind=data["kind"], county_code=data["county"].code, is_active=data["is_active"]
+                actor=request.actor,
+                name=data["name"],
+                kind=data["kind"],
+                county_code=data["county"].code,
+                is_active=data["is_active"],
             )
         except PunteError as error:
             add_service_errors(form, error)
@@ -149,7 +149,12 @@ def organization_detail(request: ActorRequest, pk: int) -> HttpResponse:
 @actor_required(Action.ORGANIZATION_MANAGE)
 def organization_edit(request: ActorRequest, pk: int) -> HttpResponse:
     organization = selectors.organization_get(actor=request.actor, pk=pk)
-    initial = {"name": organization.name, "kind": organization.kind, "county": organization.county_id, "is_active": organization.is_active}
+    initial = {
+        "name": organization.name,
+        "kind": organization.kind,
+        "county": organization.county_id,
+        "is_active": organization.is_active,
+    }
     form = OrganizationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -212,10 +217,15 @@ def user_detail(request: ActorRequest, pk: int) -> HttpResponse:
     context = {
         "subject": subject,
         "memberships": memberships,
-        "has_device": any(True for _ in devices_for_user(subject)),
+        "two_factor": selectors.two_factor_status(user=subject),
         "tokens": selectors.token_list(actor=request.actor, user=subject),
         "edit_form": UserEditForm(
-            initial={"first_name": subject.first_name, "last_name": subject.last_name, "email": subject.email, "is_active": subject.is_active}
+            initial={
+                "first_name": subject.first_name,
+                "last_name": subject.last_name,
+                "email": subject.email,
+                "is_active": subject.is_active,
+            }
         ),
         "membership_form": MembershipCreateForm(),
         "role_choices": Role.choices,

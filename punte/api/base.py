@@ -70,7 +70,9 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str, details: dict[str, list[str]] | None = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: dict[str, list[str]] | None = None
+) -> HttpResponse:
     return api.create_response(request, {"error": {"code": code, "message": message, "details": details or {}}}, status=status)
 
 

@@ -4,8 +4,8 @@ clear message (pages) or one JSON error shape (API). Nothing is written when one
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class PunteError(Exception):

@@ -1,11 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from punte.accounts.models import Membership, Organization, User
-from punte.accounts.roles import Action, Role
-from punte.accounts.selectors import team_list
+from punte.accounts.roles import Action
+from punte.accounts.selectors import installation_summary, team_list
 from punte.audit.selectors import organization_recent_events, recent_sign_ins
 from punte.reference.selectors import reference_summary
 
@@ -23,17 +21,7 @@ def home(request: ActorRequest) -> HttpResponse:
         context["team"] = team_list(actor=actor, organization=actor.organization).filter(is_active=True)
     if actor.can(Action.AUDIT_VIEW_ORGANIZATION):
         context["organization_events"] = organization_recent_events(actor=actor)
-    if actor.can(Action.ORGANIZATION_VIEW_ALL):
-        context["organization_counts"] = Organization.objects.aggregate(
-            active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
-        )
-        context["user_counts"] = User.objects.aggregate(
-            active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
-        )
-        context["roles"] = [
-            (Role(row["role"]).label, row["count"])
-            for row in Membership.objects.filter(is_active=True).values("role").annotate(count=Count("pk")).order_by("-count", "role")
-        ]
+    context["installation"] = installation_summary(actor=actor)
     if actor.can(Action.REFERENCE_VIEW):
         context["reference"] = reference_summary()
     return render(request, "core/home.html", context)

@@ -11,5 +11,8 @@ class GroupingForm(forms.Form):
     description_ro = forms.CharField(label=_("Description (Romanian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     description_en = forms.CharField(label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     counties = forms.ModelMultipleChoiceField(
-        label=_("Counties"), queryset=County.objects.order_by("name_ascii"), to_field_name="code", widget=forms.CheckboxSelectMultiple
+        label=_("Counties"),
+        queryset=County.objects.order_by("name_ascii"),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
     )

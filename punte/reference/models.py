@@ -60,9 +60,7 @@ class CountyGrouping(models.Model):
     description_ro = models.TextField(_("description (Romanian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     counties = models.ManyToManyField(County, related_name="groupings", verbose_name=_("counties"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

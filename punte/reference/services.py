@@ -157,10 +157,19 @@ def _counties(codes: list[str]) -> list[County]:
 
 
 def grouping_create(
-    *, actor: Actor, code: str, name_ro: str, name_en: str, county_codes: list[str], description_ro: str = "", description_en: str = ""
+    *,
+    actor: Actor,
+    code: str,
+    name_ro: str,
+    name_en: str,
+    county_codes: list[str],
+    description_ro: str = "",
+    description_en: str = "",
 ) -> CountyGrouping:
     actor.require(Action.REFERENCE_MANAGE)
-    values = _grouping_values(code=code, name_ro=name_ro, name_en=name_en, description_ro=description_ro, description_en=description_en)
+    values = _grouping_values(
+        code=code, name_ro=name_ro, name_en=name_en, description_ro=description_ro, description_en=description_en
+    )
     counties = _counties(county_codes)
     grouping = CountyGrouping(kind=CountyGrouping.Kind.CUSTOM, created_by=actor.user, **values)
     try:
@@ -187,7 +196,9 @@ def grouping_update(
     actor.require(Action.REFERENCE_MANAGE)
     if grouping.kind != CountyGrouping.Kind.CUSTOM:
         raise ValidationError(_("Development regions and shipped groupings come from the reference data and cannot be edited."))
-    values = _grouping_values(code=grouping.code, name_ro=name_ro, name_en=name_en, description_ro=description_ro, description_en=description_en)
+    values = _grouping_values(
+        code=grouping.code, name_ro=name_ro, name_en=name_en, description_ro=description_ro, description_en=description_en
+    )
     counties = _counties(county_codes)
     changed = [name for name, value in values.items() if getattr(grouping, name) != value]
     for name in changed:

@@ -19,6 +19,10 @@ class Command(PunteCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organization = organization_create(
-            actor=SYSTEM, name=options["name"], kind=options["kind"], county_code=options["county"], is_active=not options["inactive"]
+            actor=SYSTEM,
+            name=options["name"],
+            kind=options["kind"],
+            county_code=options["county"],
+            is_active=not options["inactive"],
         )
         self.stdout.write(f"created organization {organization.pk}\t{organization.name}")

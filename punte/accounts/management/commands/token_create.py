@@ -21,5 +21,7 @@ class Command(PunteCommand):
         if user is None:
             raise self.bad_input(f"no user is named {options['username']!r}")
         token, raw = token_create(actor=SYSTEM, user=user, name=options["name"], days=options["days"])
-        self.stderr.write(f"token {token.prefix} for {user.username}, valid until {token.expires_at:%Y-%m-%d}; it is shown only now:")
+        self.stderr.write(
+            f"token {token.prefix} for {user.username}, valid until {token.expires_at:%Y-%m-%d}; it is shown only now:"
+        )
         self.stdout.write(raw)

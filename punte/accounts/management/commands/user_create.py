@@ -23,7 +23,9 @@ class Command(PunteCommand):
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--email", default="")
-        parser.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organization = Organization.objects.filter(name=options["org"]).first()

@@ -7,7 +7,10 @@ from punte.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Recompute the hash chains of the audit trail; exit 1 and name the first bad event if any was edited, deleted or reordered."
+    help = (
+        "Recompute the hash chains of the audit trail; exit 1 and name the first bad event "
+        "if any event was edited, deleted or reordered."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         problems = audit_verify()

@@ -1,0 +1,48 @@
+"""The synthetic demo installation: made-up organizations modelled on the landscape of the 2009
+proposal for Cluj County, and one user per role. No real person or organization appears here."""
+
+from punte.accounts.models import Organization
+from punte.accounts.roles import Role
+
+DEMO_PASSWORD = "punte-demo-2026"  # noqa: S105 - printed on purpose by `make demo`
+
+NGO = "Asociația Punte Cluj (demo)"
+DGASPC_CLUJ = "DGASPC Cluj (demo)"
+DGASPC_BIHOR = "DGASPC Bihor (demo)"
+SHELTER_ARAD = "Centrul de asistență Arad (demo)"
+SHELTER_SATU_MARE = "Centrul de asistență Satu Mare (demo)"
+UNIVERSITY = "Universitatea Someșul (demo)"
+CLINIC = "Clinica Medicală Someș (demo)"
+EMPLOYMENT = "Agenția de ocupare Cluj (demo)"
+
+ORGANIZATIONS: list[tuple[str, str, str]] = [
+    (NGO, Organization.Kind.NGO, "RO-CJ"),
+    (DGASPC_CLUJ, Organization.Kind.PUBLIC_INSTITUTION, "RO-CJ"),
+    (DGASPC_BIHOR, Organization.Kind.PUBLIC_INSTITUTION, "RO-BH"),
+    (SHELTER_ARAD, Organization.Kind.PUBLIC_INSTITUTION, "RO-AR"),
+    (SHELTER_SATU_MARE, Organization.Kind.PUBLIC_INSTITUTION, "RO-SM"),
+    (UNIVERSITY, Organization.Kind.UNIVERSITY, "RO-CJ"),
+    (CLINIC, Organization.Kind.OTHER, "RO-CJ"),
+    (EMPLOYMENT, Organization.Kind.AGENCY, "RO-CJ"),
+]
+
+# username, first name, last name, organization, role; extra memberships below.
+USERS: list[tuple[str, str, str, str, Role]] = [
+    ("caseworker", "Demo", "Manager de caz", NGO, Role.CASEWORKER),
+    ("psychologist", "Demo", "Psiholog", NGO, Role.PSYCHOLOGIST),
+    ("legal", "Demo", "Consilier juridic", NGO, Role.LEGAL_COUNSELLOR),
+    ("supervisor", "Demo", "Supervizor", NGO, Role.SUPERVISOR),
+    ("partner", "Demo", "Furnizor partener", CLINIC, Role.PARTNER_PROVIDER),
+    ("mentor", "Demo", "Mentor", NGO, Role.MENTOR),
+    ("coordinator", "Demo", "Coordonator mentori", NGO, Role.MENTOR_COORDINATOR),
+    ("prevention", "Demo", "Ofițer prevenire", NGO, Role.PREVENTION_OFFICER),
+    ("analyst", "Demo", "Analist", NGO, Role.ANALYST),
+    ("admin", "Demo", "Administrator", NGO, Role.ADMINISTRATOR),
+    ("dgaspc.cluj", "Demo", "Asistent social DGASPC Cluj", DGASPC_CLUJ, Role.CASEWORKER),
+    ("arad.supervisor", "Demo", "Șef centru Arad", SHELTER_ARAD, Role.SUPERVISOR),
+]
+
+EXTRA_MEMBERSHIPS: list[tuple[str, str, Role]] = [
+    # A caseworker who also works a few hours for the county directorate: shows the organization switcher.
+    ("caseworker", DGASPC_CLUJ, Role.CASEWORKER),
+]

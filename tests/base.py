@@ -1,0 +1,148 @@
+"""The test base: a world with one user per role in one organization, a second organization, a
+user with no membership, and helpers to sign in (with a verified second factor) and to assert
+that a request is refused. State is made through the real services, as in production."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import factory
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from punte.accounts.actor import SYSTEM, Actor, actor_for
+from punte.accounts.models import Organization, User
+from punte.accounts.roles import Role
+from punte.accounts.services import organization_create, user_create
+from punte.reference.models import County, CountyGrouping
+from punte.reference.services import grouping_create, reference_load
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def ensure_reference_data() -> None:
+    if not County.objects.exists():
+        reference_load(actor=SYSTEM)
+
+
+class OrganizationFactory(factory.Factory):
+    """Organizations made through `organization_create`, so each has its audit event."""
+
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organizația de test {n}")
+    kind = Organization.Kind.NGO
+    county_code = "RO-CJ"
+
+    @classmethod
+    def _create(cls, model_class: type[Organization], *args: Any, **kwargs: Any) -> Organization:
+        ensure_reference_data()
+        return organization_create(actor=SYSTEM, **kwargs)
+
+    @classmethod
+    def _build(cls, model_class: type[Organization], *args: Any, **kwargs: Any) -> Organization:
+        raise NotImplementedError("organizations are always made through the service")
+
+
+class UserFactory(factory.Factory):
+    """A user with one membership, made through `user_create`."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.CASEWORKER
+    first_name = factory.Sequence(lambda n: f"Test{n}")
+    last_name = "Person"
+
+    @classmethod
+    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        user, _ = user_create(actor=SYSTEM, password=PASSWORD, **kwargs)
+        return user
+
+    @classmethod
+    def _build(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        raise NotImplementedError("users are always made through the service")
+
+
+@dataclass
+class World:
+    organization: Organization
+    other_organization: Organization
+    hidden_organization: Organization
+    custom_grouping: CountyGrouping
+    users: dict[Role, User] = field(default_factory=dict)
+    other_caseworker: User | None = None
+    other_supervisor: User | None = None
+    no_membership: User | None = None
+
+    def user(self, role: Role | str) -> User:
+        return self.users[Role(role)]
+
+    def actor(self, role: Role | str) -> Actor:
+        return actor_for(self.user(role))
+
+
+def build_world() -> World:
+    ensure_reference_data()
+    home = OrganizationFactory(name="Asociația de test Cluj", county_code="RO-CJ")
+    other = OrganizationFactory(name="Centrul de test Arad", kind=Organization.Kind.PUBLIC_INSTITUTION, county_code="RO-AR")
+    # An organization nobody in the world belongs to: only administrators ever see its name.
+    hidden = OrganizationFactory(name="Fundația nevăzută Iași", county_code="RO-IS")
+    grouping = grouping_create(
+        actor=SYSTEM, code="test-custom", name_ro="Grupare de test", name_en="Test grouping", county_codes=["RO-CJ", "RO-BH"]
+    )
+    world = World(organization=home, other_organization=other, hidden_organization=hidden, custom_grouping=grouping)
+    for role in Role:
+        world.users[role] = UserFactory(username=role.value, organization=home, role=role)
+    world.other_caseworker = UserFactory(username="other_caseworker", organization=other, role=Role.CASEWORKER)
+    world.other_supervisor = UserFactory(username="other_supervisor", organization=other, role=Role.SUPERVISOR)
+    # A user whose only membership was ended: signed in, belongs nowhere.
+    lonely = UserFactory(username="no_membership", organization=other, role=Role.CASEWORKER)
+    lonely.memberships.update(is_active=False)
+    world.no_membership = lonely
+    return world
+
+
+def verified_client(user: User, client: Client | None = None) -> Client:
+    """A client signed in as `user` with a confirmed authenticator, as after a real two-factor sign-in."""
+    client = client or Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+    session: SessionBase = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def assert_refused(response: HttpResponse, *secrets: str) -> None:
+    """The request was refused (403 or 404, or a redirect to sign-in) and showed none of `secrets`."""
+    assert response.status_code in {302, 401, 403, 404}, f"expected a refusal, got {response.status_code}"
+    if response.status_code == 302:
+        assert "/account/login/" in response["Location"], f"redirected to {response['Location']}, not to sign-in"
+    body = response.content.decode(errors="replace")
+    for secret in filter(None, secrets):
+        assert secret not in body, f"a refusal showed {secret!r}"
+
+
+def count_queries(request: Any) -> int:
+    with CaptureQueriesContext(connection) as context:
+        request()
+    return len(context.captured_queries)
+
+
+def assert_queries_flat(request: Any, make_more: Any, *, at_most: int) -> int:
+    """The query count of `request()` does not grow when `make_more()` adds rows, and stays under
+    the pinned `at_most`. Returns the count."""
+    before = count_queries(request)
+    make_more()
+    after = count_queries(request)
+    assert after == before, f"query count grew with the number of rows: {before} -> {after}"
+    assert before <= at_most, f"{before} queries, pinned at {at_most}"
+    return before

@@ -1,0 +1,158 @@
+"""Who may open every page and every API operation, and who may not.
+
+The tables below list every URL of punte. A new URL without a row fails
+`test_every_url_is_in_the_table`, so no page ships without its refusal tests."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from punte.accounts.roles import Role
+from tests.base import World, assert_refused, verified_client
+
+ADMIN = {Role.ADMINISTRATOR}
+SUPERVISION = {Role.SUPERVISOR, Role.ADMINISTRATOR}
+TEAM = {
+    Role.CASEWORKER,
+    Role.PSYCHOLOGIST,
+    Role.LEGAL_COUNSELLOR,
+    Role.SUPERVISOR,
+    Role.MENTOR_COORDINATOR,
+    Role.PREVENTION_OFFICER,
+    Role.ADMINISTRATOR,
+}
+MEMBERS = set(Role)
+SIGNED_IN = "signed-in"  # any signed-in user, even one with no membership
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    allowed: set[Role] | str
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    method: str = "get"
+    secret: Callable[[World], str] = lambda w: ""
+
+
+CASES = [
+    Case("core:home", SIGNED_IN),
+    Case("accounts:account", SIGNED_IN),
+    Case("accounts:password_change", SIGNED_IN),
+    Case("accounts:organization_list", ADMIN, secret=lambda w: w.hidden_organization.name),
+    Case("accounts:organization_create", ADMIN),
+    Case("accounts:organization_detail", TEAM, kwargs=lambda w: {"pk": w.organization.pk}),
+    Case(
+        "accounts:organization_detail",
+        ADMIN,
+        kwargs=lambda w: {"pk": w.other_organization.pk},
+        secret=lambda w: "other_supervisor",
+    ),
+    Case(
+        "accounts:organization_edit",
+        ADMIN,
+        kwargs=lambda w: {"pk": w.hidden_organization.pk},
+        secret=lambda w: w.hidden_organization.name,
+    ),
+    Case("accounts:user_list", ADMIN, secret=lambda w: "other_supervisor"),
+    Case("accounts:user_create", ADMIN),
+    Case("accounts:user_detail", ADMIN, kwargs=lambda w: {"pk": w.other_supervisor.pk}, secret=lambda w: "other_supervisor"),
+    Case("accounts:user_edit", ADMIN, kwargs=lambda w: {"pk": w.other_supervisor.pk}, method="post"),
+    Case("accounts:user_password_reset", ADMIN, kwargs=lambda w: {"pk": w.other_supervisor.pk}, method="post"),
+    Case("accounts:user_two_factor_reset", ADMIN, kwargs=lambda w: {"pk": w.other_supervisor.pk}, method="post"),
+    Case("accounts:membership_create", ADMIN, kwargs=lambda w: {"pk": w.other_supervisor.pk}, method="post"),
+    Case(
+        "accounts:membership_edit",
+        ADMIN,
+        kwargs=lambda w: {"pk": w.other_supervisor.memberships.get().pk},
+        method="post",
+    ),
+    Case("audit:event_list", SUPERVISION),
+    Case("reference:county_list", MEMBERS),
+    Case("reference:grouping_detail", MEMBERS, kwargs=lambda w: {"code": "seed-northwest"}),
+    Case("reference:grouping_create", ADMIN),
+    Case("reference:grouping_edit", ADMIN, kwargs=lambda w: {"code": w.custom_grouping.code}),
+]
+
+# URLs that belong to sign-in itself or need no permission.
+EXEMPT = {
+    "two_factor:login",
+    "two_factor:setup",
+    "two_factor:qr",
+    "two_factor:setup_complete",
+    "two_factor:backup_tokens",
+    "accounts:logout",
+    "accounts:organization_switch",
+    "core:healthz",
+    "set_language",
+}
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("api/"):
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_is_in_the_table() -> None:
+    covered = {case.name for case in CASES} | EXEMPT
+    missing = _url_names(get_resolver()) - covered
+    assert not missing, f"URLs without an authorization row: {sorted(missing)}"
+
+
+def _requesters(world: World) -> dict[str, Any]:
+    people: dict[str, Any] = {role.value: world.user(role) for role in Role}
+    people["other_caseworker"] = world.other_caseworker
+    people["other_supervisor"] = world.other_supervisor
+    people["no_membership"] = world.no_membership
+    people["anonymous"] = None
+    return people
+
+
+def _is_allowed(case: Case, who: str, world: World) -> bool:
+    if who == "anonymous":
+        return False
+    if case.allowed == SIGNED_IN:
+        return True
+    assert isinstance(case.allowed, set)
+    if who in {"no_membership"}:
+        return False
+    if who in {"other_caseworker", "other_supervisor"}:
+        # Members of the second organization: allowed only for pages about their own organization.
+        role = Role.CASEWORKER if who == "other_caseworker" else Role.SUPERVISOR
+        about_home = (
+            "pk" in case.kwargs(world)
+            and case.name == "accounts:organization_detail"
+            and case.kwargs(world)["pk"] == world.organization.pk
+        )
+        about_other = case.name == "accounts:organization_detail" and case.kwargs(world).get("pk") == world.other_organization.pk
+        if about_home:
+            return False
+        if about_other:
+            return role in TEAM
+        return role in case.allowed
+    return Role(who) in case.allowed
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{case.name}-{i}" for i, case in enumerate(CASES)])
+def test_who_may_open_the_page(world: World, case: Case) -> None:
+    for who, user in _requesters(world).items():
+        client = verified_client(user) if user is not None else Client()
+        url = reverse(case.name, kwargs=case.kwargs(world))
+        response = client.post(url, {}) if case.method == "post" else client.get(url)
+        if _is_allowed(case, who, world):
+            assert response.status_code in {200, 302}, f"{who} should open {url}, got {response.status_code}"
+            if response.status_code == 302:
+                assert "/account/login/" not in response["Location"], f"{who} was sent to sign-in from {url}"
+        else:
+            assert_refused(response, case.secret(world))
