@@ -138,7 +138,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "auth-password", "token-otp_token", "backup-otp_token"]
-AXES_USERNAME_FORM_FIELD = "auth-username"
+AXES_USERNAME_CALLABLE = "punte.accounts.lockout.attempt_username"
 
 # Logout on inactivity: every request renews the session, an idle one expires.
 PUNTE_SESSION_IDLE_MINUTES = int(os.environ.get("PUNTE_SESSION_IDLE_MINUTES", "30"))

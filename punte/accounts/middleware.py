@@ -5,7 +5,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp import user_has_device
+from two_factor.utils import default_device
 
 from .actor import Actor, actor_for
 
@@ -44,7 +44,9 @@ class AccountGateMiddleware:
         if user.must_change_password and request.path != reverse("accounts:password_change"):  # type: ignore[union-attr]
             return redirect("accounts:password_change")
         if settings.PUNTE_REQUIRE_2FA and not user.is_verified():  # type: ignore[union-attr]
-            if user_has_device(user):
+            # The sign-in asks for a code only when the user has a default authenticator; with one,
+            # an unverified session cannot come from that sign-in and is ended.
+            if default_device(user) is not None:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
             if request.path not in self._enrolment_paths():

@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from punte.accounts.actor import actor_for
+from punte.accounts.roles import Action
 from punte.accounts.services import token_authenticate
 from punte.core.errors import PunteError
 
@@ -38,7 +39,14 @@ ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>`. The actor acts in the organization named by the
-    X-Punte-Organization header (an organization id), or in the user's first organization."""
+    X-Punte-Organization header (an organization id), or in the user's first organization.
+
+    With an action, the actor's role must allow it: the refusal comes before the request body is
+    read, so a caller who may not use an operation learns nothing from it."""
+
+    def __init__(self, action: Action | None = None) -> None:
+        super().__init__()
+        self.action = action
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         api_token = token_authenticate(token)
@@ -51,8 +59,15 @@ class BearerToken(HttpBearer):
                 raise PunteError(_("The %(header)s header must be an organization id.") % {"header": ORGANIZATION_HEADER})
             organization_id = int(header)
         request.user = api_token.user
-        request.actor = actor_for(api_token.user, organization_id)  # type: ignore[attr-defined]
+        actor = actor_for(api_token.user, organization_id)
+        request.actor = actor  # type: ignore[attr-defined]
+        if self.action is not None:
+            actor.require(self.action)
         return api_token
+
+
+def requires(action: Action) -> BearerToken:
+    return BearerToken(action)
 
 
 api = NinjaAPI(

@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from punte.accounts import selectors as account_selectors
 from punte.accounts import services as account_services
@@ -15,7 +16,7 @@ from punte.audit.selectors import audit_event_list
 from punte.core.errors import NotFound, ValidationError
 from punte.reference import selectors as reference_selectors
 
-from .base import ERRORS, api
+from .base import ERRORS, api, requires
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -154,34 +155,48 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # Organizations
 
 
-@api.get("/organizations", response={200: list[OrganizationOut], **ERRORS}, tags=["organizations"])
+@api.get(
+    "/organizations",
+    response={200: list[OrganizationOut], **ERRORS},
+    tags=["organizations"],
+    auth=requires(Action.ORGANIZATION_VIEW_ALL),
+)
 @paginate(LimitOffsetPagination)
 def organizations_list(request: HttpRequest, q: str = "", kind: str = "", county: str = "", is_active: bool | None = None) -> Any:
     actor = actor_of(request)
-    actor.require(Action.ORGANIZATION_VIEW_ALL)
     filters = account_selectors.OrganizationFilters(query=q, kind=kind, county=county, is_active=is_active)
     return account_selectors.organization_list(actor=actor, filters=filters)
 
 
-@api.post("/organizations", response={201: OrganizationOut, **ERRORS}, tags=["organizations"])
-def organizations_create(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Any]:
+@api.post(
+    "/organizations", response={201: OrganizationOut, **ERRORS}, tags=["organizations"], auth=requires(Action.ORGANIZATION_MANAGE)
+)
+def organizations_create(request: HttpRequest, payload: OrganizationIn) -> Status[Any]:
     organization = account_services.organization_create(
         actor=actor_of(request), name=payload.name, kind=payload.kind, county_code=payload.county, is_active=payload.is_active
     )
-    return 201, organization
+    return Status(201, organization)
 
 
-@api.get("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS}, tags=["organizations"])
+@api.get(
+    "/organizations/{organization_id}",
+    response={200: OrganizationOut, **ERRORS},
+    tags=["organizations"],
+    auth=requires(Action.ORGANIZATION_VIEW_ALL),
+)
 def organizations_get(request: HttpRequest, organization_id: int) -> Any:
     actor = actor_of(request)
-    actor.require(Action.ORGANIZATION_VIEW_ALL)
     return account_selectors.organization_get(actor=actor, pk=organization_id)
 
 
-@api.patch("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS}, tags=["organizations"])
+@api.patch(
+    "/organizations/{organization_id}",
+    response={200: OrganizationOut, **ERRORS},
+    tags=["organizations"],
+    auth=requires(Action.ORGANIZATION_MANAGE),
+)
 def organizations_update(request: HttpRequest, organization_id: int, payload: OrganizationPatch) -> Any:
     actor = actor_of(request)
-    actor.require(Action.ORGANIZATION_MANAGE)
     organization = account_selectors.organization_get(actor=actor, pk=organization_id)
     return account_services.organization_update(
         actor=actor,
@@ -196,18 +211,16 @@ def organizations_update(request: HttpRequest, organization_id: int, payload: Or
 # Memberships
 
 
-@api.get("/memberships", response={200: list[MembershipOut], **ERRORS}, tags=["memberships"])
+@api.get("/memberships", response={200: list[MembershipOut], **ERRORS}, tags=["memberships"], auth=requires(Action.USER_MANAGE))
 @paginate(LimitOffsetPagination)
 def memberships_list(request: HttpRequest, organization: int | None = None, user: int | None = None) -> Any:
     actor = actor_of(request)
-    actor.require(Action.USER_MANAGE)
     return account_selectors.membership_list(actor=actor, organization_id=organization, user_id=user)
 
 
-@api.post("/memberships", response={201: MembershipOut, **ERRORS}, tags=["memberships"])
-def memberships_create(request: HttpRequest, payload: MembershipIn) -> tuple[int, Any]:
+@api.post("/memberships", response={201: MembershipOut, **ERRORS}, tags=["memberships"], auth=requires(Action.USER_MANAGE))
+def memberships_create(request: HttpRequest, payload: MembershipIn) -> Status[Any]:
     actor = actor_of(request)
-    actor.require(Action.USER_MANAGE)
     try:
         user = account_selectors.user_get(actor=actor, pk=payload.user)
     except NotFound as error:
@@ -217,13 +230,17 @@ def memberships_create(request: HttpRequest, payload: MembershipIn) -> tuple[int
     except NotFound as error:
         raise ValidationError(details={"organization": [str(error.message)]}) from error
     membership = account_services.membership_create(actor=actor, user=user, organization=organization, role=payload.role)
-    return 201, account_selectors.membership_get(actor=actor, pk=membership.pk)
+    return Status(201, account_selectors.membership_get(actor=actor, pk=membership.pk))
 
 
-@api.patch("/memberships/{membership_id}", response={200: MembershipOut, **ERRORS}, tags=["memberships"])
+@api.patch(
+    "/memberships/{membership_id}",
+    response={200: MembershipOut, **ERRORS},
+    tags=["memberships"],
+    auth=requires(Action.USER_MANAGE),
+)
 def memberships_update(request: HttpRequest, membership_id: int, payload: MembershipPatch) -> Any:
     actor = actor_of(request)
-    actor.require(Action.USER_MANAGE)
     membership = account_selectors.membership_get(actor=actor, pk=membership_id)
     return account_services.membership_update(
         actor=actor,
@@ -236,11 +253,12 @@ def memberships_update(request: HttpRequest, membership_id: int, payload: Member
 # Audit trail
 
 
-@api.get("/audit-events", response={200: list[AuditEventOut], **ERRORS}, tags=["audit"])
+@api.get(
+    "/audit-events", response={200: list[AuditEventOut], **ERRORS}, tags=["audit"], auth=requires(Action.AUDIT_VIEW_ORGANIZATION)
+)
 @paginate(LimitOffsetPagination)
 def audit_events_list(request: HttpRequest, filters: Query[AuditQuery]) -> Any:
     actor = actor_of(request)
-    actor.require(Action.AUDIT_VIEW_ORGANIZATION)
     data = {key: str(value) for key, value in filters.dict().items() if value not in (None, "")}
     events, _ = audit_event_list(actor=actor, data=data)
     return events
@@ -249,15 +267,13 @@ def audit_events_list(request: HttpRequest, filters: Query[AuditQuery]) -> Any:
 # Reference data
 
 
-@api.get("/counties", response={200: list[CountyOut], **ERRORS}, tags=["reference"])
+@api.get("/counties", response={200: list[CountyOut], **ERRORS}, tags=["reference"], auth=requires(Action.REFERENCE_VIEW))
 def counties_list(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    actor.require(Action.REFERENCE_VIEW)
     return list(reference_selectors.county_list(actor=actor))
 
 
-@api.get("/groupings", response={200: list[GroupingOut], **ERRORS}, tags=["reference"])
+@api.get("/groupings", response={200: list[GroupingOut], **ERRORS}, tags=["reference"], auth=requires(Action.REFERENCE_VIEW))
 def groupings_list(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    actor.require(Action.REFERENCE_VIEW)
     return list(reference_selectors.grouping_list(actor=actor))
