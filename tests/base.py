@@ -8,7 +8,6 @@ from typing import Any
 import factory
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -71,16 +70,26 @@ class UserFactory(factory.Factory):
         raise NotImplementedError("users are always made through the service")
 
 
+def make_user(**kwargs: Any) -> User:
+    user: User = UserFactory(**kwargs)
+    return user
+
+
+def make_organization(**kwargs: Any) -> Organization:
+    organization: Organization = OrganizationFactory(**kwargs)
+    return organization
+
+
 @dataclass
 class World:
     organization: Organization
     other_organization: Organization
     hidden_organization: Organization
     custom_grouping: CountyGrouping
+    other_caseworker: User
+    other_supervisor: User
+    no_membership: User
     users: dict[Role, User] = field(default_factory=dict)
-    other_caseworker: User | None = None
-    other_supervisor: User | None = None
-    no_membership: User | None = None
 
     def user(self, role: Role | str) -> User:
         return self.users[Role(role)]
@@ -91,23 +100,27 @@ class World:
 
 def build_world() -> World:
     ensure_reference_data()
-    home = OrganizationFactory(name="Asociația de test Cluj", county_code="RO-CJ")
-    other = OrganizationFactory(name="Centrul de test Arad", kind=Organization.Kind.PUBLIC_INSTITUTION, county_code="RO-AR")
+    home = make_organization(name="Asociația de test Cluj", county_code="RO-CJ")
+    other = make_organization(name="Centrul de test Arad", kind=Organization.Kind.PUBLIC_INSTITUTION, county_code="RO-AR")
     # An organization nobody in the world belongs to: only administrators ever see its name.
-    hidden = OrganizationFactory(name="Fundația nevăzută Iași", county_code="RO-IS")
+    hidden = make_organization(name="Fundația nevăzută Iași", county_code="RO-IS")
     grouping = grouping_create(
         actor=SYSTEM, code="test-custom", name_ro="Grupare de test", name_en="Test grouping", county_codes=["RO-CJ", "RO-BH"]
     )
-    world = World(organization=home, other_organization=other, hidden_organization=hidden, custom_grouping=grouping)
-    for role in Role:
-        world.users[role] = UserFactory(username=role.value, organization=home, role=role)
-    world.other_caseworker = UserFactory(username="other_caseworker", organization=other, role=Role.CASEWORKER)
-    world.other_supervisor = UserFactory(username="other_supervisor", organization=other, role=Role.SUPERVISOR)
+    users = {role: make_user(username=role.value, organization=home, role=role) for role in Role}
     # A user whose only membership was ended: signed in, belongs nowhere.
-    lonely = UserFactory(username="no_membership", organization=other, role=Role.CASEWORKER)
+    lonely = make_user(username="no_membership", organization=other, role=Role.CASEWORKER)
     lonely.memberships.update(is_active=False)
-    world.no_membership = lonely
-    return world
+    return World(
+        organization=home,
+        other_organization=other,
+        hidden_organization=hidden,
+        custom_grouping=grouping,
+        other_caseworker=make_user(username="other_caseworker", organization=other, role=Role.CASEWORKER),
+        other_supervisor=make_user(username="other_supervisor", organization=other, role=Role.SUPERVISOR),
+        no_membership=lonely,
+        users=users,
+    )
 
 
 def verified_client(user: User, client: Client | None = None) -> Client:
@@ -121,7 +134,7 @@ def verified_client(user: User, client: Client | None = None) -> Client:
     return client
 
 
-def assert_refused(response: HttpResponse, *secrets: str) -> None:
+def assert_refused(response: Any, *secrets: str) -> None:
     """The request was refused (403 or 404, or a redirect to sign-in) and showed none of `secrets`."""
     assert response.status_code in {302, 401, 403, 404}, f"expected a refusal, got {response.status_code}"
     if response.status_code == 302:

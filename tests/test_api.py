@@ -35,26 +35,27 @@ OPERATIONS: dict[tuple[str, str], set[Role]] = {
 }
 
 
-def bearer(user: Any) -> dict[str, str]:
+def bearer(user: Any, **extra: str) -> dict[str, str]:
     _, raw = token_create(actor=SYSTEM, user=user)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return {"Authorization": f"Bearer {raw}", **extra}
 
 
-def call(client: Client, method: str, path: str, headers: dict[str, str], body: dict[str, Any] | None = None) -> Any:
+def call(client: Client, method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
     if method == "get":
-        return client.get(path, **headers)
-    return getattr(client, method)(path, data=json.dumps(body or {}), content_type="application/json", **headers)
+        return client.get(path, headers=headers)
+    return getattr(client, method)(path, data=json.dumps(body or {}), content_type="application/json", headers=headers)
 
 
 def assert_error_shape(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
     assert response.status_code == status, response.content
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert set(body) == {"error"}
     assert set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["message"]
     if code:
         assert body["error"]["code"] == code
-    return body["error"]
+    error: dict[str, Any] = body["error"]
+    return error
 
 
 def test_openapi_document_lists_every_operation_in_the_table(client: Client) -> None:
@@ -96,7 +97,7 @@ def test_who_may_call_the_operation(world: World, method: str, path: str) -> Non
 
 def test_me_lists_organizations_and_roles(world: World) -> None:
     user = world.user(Role.CASEWORKER)
-    response = Client().get("/api/v1/me", **bearer(user))
+    response = Client().get("/api/v1/me", headers=bearer(user))
     assert response.status_code == 200
     body = response.json()
     assert body["username"] == "caseworker"
@@ -111,39 +112,39 @@ def test_organization_header_chooses_where_the_user_acts(world: World) -> None:
     user = world.user(Role.SUPERVISOR)
     Membership.objects.create(user=user, organization=world.other_organization, role=Role.CASEWORKER)
     headers = bearer(user)
-    assert Client().get("/api/v1/me", **headers).json()["role"] == "supervisor"
-    other = Client().get("/api/v1/me", HTTP_X_PUNTE_ORGANIZATION=str(world.other_organization.pk), **headers).json()
+    assert Client().get("/api/v1/me", headers=headers).json()["role"] == "supervisor"
+    other = Client().get("/api/v1/me", HTTP_X_PUNTE_ORGANIZATION=str(world.other_organization.pk), headers=headers).json()
     assert other["role"] == "caseworker"
     assert other["organization"]["id"] == world.other_organization.pk
     # An organization the user does not belong to: no role, so nothing but /me.
-    outsider = Client().get("/api/v1/audit-events", HTTP_X_PUNTE_ORGANIZATION=str(world.hidden_organization.pk), **headers)
+    outsider = Client().get("/api/v1/audit-events", HTTP_X_PUNTE_ORGANIZATION=str(world.hidden_organization.pk), headers=headers)
     assert_error_shape(outsider, 403, "permission_denied")
-    bad = Client().get("/api/v1/me", HTTP_X_PUNTE_ORGANIZATION="cluj", **headers)
+    bad = Client().get("/api/v1/me", HTTP_X_PUNTE_ORGANIZATION="cluj", headers=headers)
     assert_error_shape(bad, 400)
 
 
 def test_supervisor_sees_only_own_organization_events(world: World) -> None:
     supervisor = world.user(Role.SUPERVISOR)
-    response = Client().get("/api/v1/audit-events?limit=200", **bearer(supervisor))
+    response = Client().get("/api/v1/audit-events?limit=200", headers=bearer(supervisor))
     assert response.status_code == 200
     items = response.json()["items"]
     assert items, "the supervisor's organization has events"
     own = {world.organization.pk}
     assert all(item["organization"] in own or item["actor"] == "supervisor" for item in items)
     assert all(item["organization"] != world.other_organization.pk for item in items)
-    everything = Client().get("/api/v1/audit-events?limit=200", **bearer(world.user(Role.ADMINISTRATOR))).json()
+    everything = Client().get("/api/v1/audit-events?limit=200", headers=bearer(world.user(Role.ADMINISTRATOR))).json()
     assert any(item["organization"] == world.other_organization.pk for item in everything["items"])
 
 
 def test_audit_events_filter_by_record_and_reject_bad_dates(world: World) -> None:
     headers = bearer(world.user(Role.ADMINISTRATOR))
     target = world.other_supervisor
-    response = Client().get(f"/api/v1/audit-events?target_type=accounts.user&target_id={target.pk}", **headers)
+    response = Client().get(f"/api/v1/audit-events?target_type=accounts.user&target_id={target.pk}", headers=headers)
     assert response.status_code == 200
     items = response.json()["items"]
     assert items
     assert {(i["target_type"], i["target_id"]) for i in items} == {("accounts.user", str(target.pk))}
-    error = assert_error_shape(Client().get("/api/v1/audit-events?date_from=yesterday", **headers), 400, "validation_error")
+    error = assert_error_shape(Client().get("/api/v1/audit-events?date_from=yesterday", headers=headers), 400, "validation_error")
     assert "date_from" in error["details"]
 
 
@@ -204,13 +205,13 @@ def test_bad_membership_is_refused_and_writes_nothing(world: World) -> None:
 
 def test_malformed_json_gets_the_error_shape(world: World) -> None:
     headers = bearer(world.user(Role.ADMINISTRATOR))
-    response = Client().post("/api/v1/organizations", data="{not json", content_type="application/json", **headers)
+    response = Client().post("/api/v1/organizations", data="{not json", content_type="application/json", headers=headers)
     assert_error_shape(response, 400)
 
 
 def test_unknown_record_is_not_found(world: World) -> None:
     headers = bearer(world.user(Role.ADMINISTRATOR))
-    assert_error_shape(Client().get("/api/v1/organizations/999999", **headers), 404, "not_found")
+    assert_error_shape(Client().get("/api/v1/organizations/999999", headers=headers), 404, "not_found")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -250,4 +251,4 @@ def test_list_query_counts_do_not_grow(world: World) -> None:
         ("/api/v1/counties", 5),
         ("/api/v1/groupings", 6),
     ]:
-        assert_queries_flat(lambda p=path: client.get(p, **admin_headers), more_organizations, at_most=at_most)
+        assert_queries_flat(lambda p=path: client.get(p, headers=admin_headers), more_organizations, at_most=at_most)

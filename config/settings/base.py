@@ -138,6 +138,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "auth-password", "token-otp_token", "backup-otp_token"]
+# Axes would log every failed attempt with the typed username, which can be a mistyped password.
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "punte.accounts.lockout.attempt_log_label"
 AXES_USERNAME_CALLABLE = "punte.accounts.lockout.attempt_username"
 
 # Logout on inactivity: every request renews the session, an idle one expires.

@@ -14,3 +14,9 @@ def attempt_username(request: HttpRequest | None, credentials: Mapping[str, Any]
     data = getattr(request, "POST", None) or {}
     value = data.get("auth-username") or data.get("username")
     return str(value) if value else None
+
+
+def attempt_log_label(username: str, ip_address: str, user_agent: str, path_info: str, request: HttpRequest) -> str:
+    """What django-axes writes to the log about an attempt: never the typed username, which can be
+    a password typed into the wrong field. The username stays in the lockout table only."""
+    return f'{{ip_address: "{ip_address}", path_info: "{path_info}"}}'

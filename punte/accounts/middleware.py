@@ -22,11 +22,12 @@ class ActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            request.actor = actor_for(user, request.session.get(ORGANIZATION_SESSION_KEY))  # type: ignore[arg-type]
-            if request.actor.membership is None and request.actor.memberships:
-                request.actor = actor_for(user)  # type: ignore[arg-type]
+            actor = actor_for(user, request.session.get(ORGANIZATION_SESSION_KEY))
+            if actor.membership is None and actor.memberships:
+                actor = actor_for(user)
         else:
-            request.actor = Actor(user=None)
+            actor = Actor(user=None)
+        request.actor = actor  # type: ignore[attr-defined]
         return self.get_response(request)
 
 
@@ -41,9 +42,9 @@ class AccountGateMiddleware:
         user = request.user
         if not user.is_authenticated or self._exempt(request.path):
             return self.get_response(request)
-        if user.must_change_password and request.path != reverse("accounts:password_change"):  # type: ignore[union-attr]
+        if user.must_change_password and request.path != reverse("accounts:password_change"):
             return redirect("accounts:password_change")
-        if settings.PUNTE_REQUIRE_2FA and not user.is_verified():  # type: ignore[union-attr]
+        if settings.PUNTE_REQUIRE_2FA and not user.is_verified():  # type: ignore[attr-defined]  # added by django-otp
             # The sign-in asks for a code only when the user has a default authenticator; with one,
             # an unverified session cannot come from that sign-in and is ended.
             if default_device(user) is not None:

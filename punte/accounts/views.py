@@ -37,18 +37,18 @@ PAGE_SIZE = 50
 # Two-factor enrolment: django-two-factor-auth's views, with the enrolment recorded in the audit trail.
 
 
-class AuditedSetupView(SetupView):
+class AuditedSetupView(SetupView):  # type: ignore[misc]  # django-two-factor-auth ships no types
     def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
         with transaction.atomic():
-            response = super().done(form_list, **kwargs)
+            response: HttpResponse = super().done(form_list, **kwargs)
             audit_record(actor=self.request.actor, action="user.two_factor_enrol", target=self.request.user, fields=["devices"])
         return response
 
 
-class AuditedBackupTokensView(BackupTokensView):
+class AuditedBackupTokensView(BackupTokensView):  # type: ignore[misc]
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
-            response = super().form_valid(form)
+            response: HttpResponse = super().form_valid(form)
             audit_record(
                 actor=self.request.actor, action="user.recovery_codes_create", target=self.request.user, fields=["recovery_codes"]
             )
@@ -245,7 +245,7 @@ def user_edit(request: ActorRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
     if form.errors:
         for message in form.errors.values():
-            messages.error(request, " ".join(message))
+            messages.error(request, " ".join(str(m) for m in message))
     else:
         messages.success(request, _("User saved."))
     return redirect("accounts:user_detail", pk=subject.pk)
@@ -280,7 +280,7 @@ def membership_create(request: ActorRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
     if form.errors:
         for message in form.errors.values():
-            messages.error(request, " ".join(message))
+            messages.error(request, " ".join(str(m) for m in message))
     else:
         messages.success(request, _("Membership added."))
     return redirect("accounts:user_detail", pk=subject.pk)
@@ -298,7 +298,7 @@ def membership_edit(request: ActorRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
     if form.errors:
         for message in form.errors.values():
-            messages.error(request, " ".join(message))
+            messages.error(request, " ".join(str(m) for m in message))
     else:
         messages.success(request, _("Membership saved."))
     return redirect("accounts:user_detail", pk=membership.user_id)

@@ -66,7 +66,7 @@ class AuditEvent(models.Model):
         return f"{self.chain}#{self.seq} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise RuntimeError("Audit events are append-only.")
         super().save(*args, **kwargs)
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +21,7 @@ class ActorRequest(HttpRequest):
     """A request after ActorMiddleware: the user is signed in and `actor` is set."""
 
     actor: "Actor"
-    user: "User"  # type: ignore[assignment]
+    user: "User"
 
 
 def actor_required(
@@ -35,12 +35,12 @@ def actor_required(
     ) -> Callable[Concatenate[ActorRequest, P], HttpResponse]:
         @wraps(view)
         def wrapped(request: ActorRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
+            if request.actor.user is None:
                 return redirect_to_login(request.get_full_path())
             if not request.actor.can(action):
                 raise PermissionDenied()
             return view(request, *args, **kwargs)
 
-        return wrapped
+        return cast(Callable[Concatenate[ActorRequest, P], HttpResponse], wrapped)
 
     return decorator

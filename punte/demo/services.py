@@ -42,7 +42,7 @@ def demo_seed(*, actor: Actor) -> DemoReport:
                     last_name=last,
                 )
                 report.users += 1
-            report.logins.append((username, role.label, organization))
+            report.logins.append((username, str(role.label), organization))
         for username, organization, role in data.EXTRA_MEMBERSHIPS:
             user = User.objects.get(username=username)
             if not Membership.objects.filter(user=user, organization=organizations[organization]).exists():
