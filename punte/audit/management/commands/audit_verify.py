@@ -1,8 +1,8 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from punte.audit.models import AuditEvent
+from punte.audit.models import AuditChainHead, AuditEvent
 from punte.audit.services import audit_verify
 
 
@@ -12,6 +12,14 @@ class Command(BaseCommand):
         "if any event was edited, deleted or reordered."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--heads",
+            action="store_true",
+            help="also print each chain's head (chain, seq, hash) to keep outside the database: "
+            "a later run that disagrees with a kept head shows the chain was rewritten",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         problems = audit_verify()
         if problems:
@@ -20,3 +28,6 @@ class Command(BaseCommand):
             raise CommandError(f"{len(problems)} broken chain(s); first: {problems[0]}", returncode=1)
         count = AuditEvent.objects.count()
         self.stdout.write(f"audit trail intact: {count} events verified")
+        if options["heads"]:
+            for head in AuditChainHead.objects.order_by("chain"):
+                self.stdout.write(f"{head.chain}\t{head.seq}\t{head.hash}")
