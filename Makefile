@@ -64,7 +64,7 @@ lock: $(STAMP)
 	$(VENV)/bin/pip-compile -q --extra dev --generate-hashes --no-emit-index-url --no-emit-find-links --strip-extras -o requirements.lock pyproject.toml
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	@if $(PY) bin/pg_available.py "$(PG_URL)"; then DATABASE_URL="$(PG_URL)_bench" $(PY) bench/run.py; else $(PY) bench/run.py; fi
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache test-results
