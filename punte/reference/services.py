@@ -208,9 +208,10 @@ def grouping_update(
     except DjangoValidationError as error:
         raise ValidationError.from_django(error) from error
     with transaction.atomic():
-        grouping.save()
         if _set_counties(grouping, [c.code for c in counties]):
             changed.append("counties")
         if changed:
+            # Saved only when something changed: an unchanged form writes nothing, not even updated_at.
+            grouping.save()
             audit_record(actor=actor, action="county_grouping.update", target=grouping, fields=changed)
     return grouping
