@@ -767,7 +767,16 @@ def test_other_supervisor_sees_their_organization_not_ours(world: World) -> None
     others = _activity_in_other_organization(world)
     listed = _listed(verified_client(world.other_supervisor).get(reverse("audit:event_list")))
     assert {e.pk for e in others} <= {e.pk for e in listed}
-    assert all(e.organization_id == world.other_organization.pk or e.actor_id == world.other_supervisor.pk for e in listed)
+    members = {
+        str(pk) for pk in Membership.objects.filter(organization=world.other_organization).values_list("user_id", flat=True)
+    }
+    assert all(
+        e.organization_id == world.other_organization.pk
+        or e.actor_id == world.other_supervisor.pk
+        or (e.target_type == "accounts.user" and e.target_id in members)
+        for e in listed
+    )
+    assert not any(e.organization_id == world.organization.pk and e.target_type != "accounts.user" for e in listed)
 
 
 def test_administrator_sees_every_event(world: World) -> None:
@@ -852,3 +861,34 @@ def test_the_audit_page_query_count_is_flat(world: World) -> None:
 
     request()  # warm caches (content types, sessions) before counting
     assert_queries_flat(request, make_more, at_most=11)
+
+
+def test_supervisor_sees_what_an_administrator_did_to_a_member_of_their_organization(world: World) -> None:
+    from punte.accounts.services import user_password_reset
+    from punte.audit.selectors import audit_event_visible_to
+
+    admin_elsewhere = world.actor(Role.ADMINISTRATOR)
+    target = world.other_caseworker
+    user_password_reset(actor=admin_elsewhere, user=target)
+    event = AuditEvent.objects.get(action="user.password_reset", target_id=str(target.pk))
+    assert event.organization_id == world.organization.pk  # recorded where the administrator acts
+    other_supervisor = actor_for(world.other_supervisor)
+    assert audit_event_visible_to(other_supervisor).filter(pk=event.pk).exists()
+    # ... but not what happened to someone who is not their member.
+    unrelated = AuditEvent.objects.filter(action="user.create", target_id=str(world.user(Role.MENTOR).pk)).get()
+    assert not audit_event_visible_to(other_supervisor).filter(pk=unrelated.pk).exists()
+
+
+def test_a_refused_update_leaves_the_callers_objects_unchanged(world: World) -> None:
+    from punte.accounts.services import membership_update, organization_update
+
+    admin = world.actor(Role.ADMINISTRATOR)
+    organization = world.other_organization
+    with pytest.raises(ValidationError):
+        organization_update(actor=admin, organization=organization, name="", kind="ngo", county_code="RO-CJ", is_active=True)
+    assert organization.name == "Centrul de test Arad"
+    own = admin.membership
+    assert own is not None
+    with pytest.raises(ValidationError):
+        membership_update(actor=admin, membership=own, role=Role.CASEWORKER, is_active=True)
+    assert own.role == Role.ADMINISTRATOR

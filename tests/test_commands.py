@@ -603,3 +603,18 @@ def test_process_audit_verify_exits_0_then_1_after_tampering(installation: Insta
     assert result.returncode == 1
     assert f"event {event_id} " in result.stderr
     assert "was edited" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["org_create", "--name", "X", "--kind", "club", "--county", "RO-CJ"],
+        ["org_create", "--kind", "ngo", "--county", "RO-CJ"],
+        ["user_create", "--username", "x", "--org", "X", "--role", "boss"],
+        ["token_revoke"],
+    ],
+)
+def test_bad_arguments_in_process_also_exit_2(reference: None, arguments: list[str]) -> None:
+    with pytest.raises(CommandError) as raised:
+        call_command(*arguments)
+    assert raised.value.returncode == 2

@@ -37,7 +37,9 @@ class Organization(models.Model):
         UNIVERSITY = "university", _("University")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, error_messages={"unique": _("An organization with this name already exists.")}
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("county"))
     is_active = models.BooleanField(_("active"), default=True)

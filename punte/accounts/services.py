@@ -1,6 +1,7 @@
 """Writes to organizations, users, memberships and API tokens. Each runs in one transaction,
 validates before it writes, and records its audit event in that same transaction."""
 
+import copy
 import hashlib
 import secrets
 from datetime import timedelta
@@ -94,14 +95,24 @@ def organization_update(
         "county_id": organization.county_id,
         "is_active": organization.is_active,
     }
-    organization.name = name.strip()
-    organization.kind = _kind(kind)
-    organization.county = _county(county_code)
-    organization.is_active = is_active
-    _full_clean(organization)
-    fields = [f.removesuffix("_id") for f in changed_fields(organization, before)]
+    # Validate a copy: a refused change leaves the caller's object as it was.
+    candidate = copy.copy(organization)
+    candidate.name, candidate.kind, candidate.county, candidate.is_active = (
+        name.strip(),
+        _kind(kind),
+        _county(county_code),
+        is_active,
+    )
+    _full_clean(candidate)
+    fields = [f.removesuffix("_id") for f in changed_fields(candidate, before)]
     if not fields:
         return organization
+    organization.name, organization.kind, organization.county, organization.is_active = (
+        candidate.name,
+        candidate.kind,
+        candidate.county,
+        candidate.is_active,
+    )
     with transaction.atomic():
         organization.save()
         audit_record(
@@ -179,11 +190,15 @@ def user_update(*, actor: Actor, user: User, first_name: str, last_name: str, em
     if actor.user is not None and user.pk == actor.user.pk and not is_active:
         raise ValidationError(details={"is_active": [_("You cannot deactivate your own account.")]})
     before = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email, "is_active": user.is_active}
-    user.first_name, user.last_name, user.email, user.is_active = first_name.strip(), last_name.strip(), email.strip(), is_active
-    _full_clean(user, exclude=["password"])
-    fields = changed_fields(user, before)
+    candidate = copy.copy(user)
+    candidate.first_name, candidate.last_name, candidate.email = first_name.strip(), last_name.strip(), email.strip()
+    candidate.is_active = is_active
+    _full_clean(candidate, exclude=["password"])
+    fields = changed_fields(candidate, before)
     if not fields:
         return user
+    for name in fields:
+        setattr(user, name, getattr(candidate, name))
     with transaction.atomic():
         user.save(update_fields=[*fields])
         audit_record(actor=actor, action="user.update", target=user, fields=fields)
@@ -252,14 +267,15 @@ def membership_create(*, actor: Actor, user: User, organization: Organization, r
 def membership_update(*, actor: Actor, membership: Membership, role: str, is_active: bool) -> Membership:
     actor.require(Action.USER_MANAGE)
     before = {"role": membership.role, "is_active": membership.is_active}
-    membership.role = _role(role)
-    membership.is_active = is_active
+    new_role = _role(role)
     if (
         actor.membership is not None
         and membership.pk == actor.membership.pk
-        and (membership.role != Role.ADMINISTRATOR or not is_active)
+        and (new_role != Role.ADMINISTRATOR or not is_active)
     ):
         raise ValidationError(details={"role": [_("You cannot remove your own administrator role.")]})
+    membership.role = new_role
+    membership.is_active = is_active
     fields = changed_fields(membership, before)
     if not fields:
         return membership

@@ -3,11 +3,12 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from punte.accounts.actor import Actor
-from punte.accounts.models import Organization, User
+from punte.accounts.models import Membership, Organization, User
 from punte.accounts.roles import Action
 from punte.core.errors import ValidationError
 
@@ -15,13 +16,22 @@ from .models import AuditEvent
 
 
 def audit_event_visible_to(actor: Actor) -> QuerySet[AuditEvent]:
-    """Administrators see every event, supervisors their organization's, everyone their own."""
+    """Administrators see every event; supervisors their organization's, and those about its
+    members (an administrator resetting a colleague's password acts from another organization);
+    everyone their own."""
     events = AuditEvent.objects.all()
     if actor.can(Action.AUDIT_VIEW_ALL):
         return events
     condition = Q()
     if actor.can(Action.AUDIT_VIEW_ORGANIZATION) and actor.organization_id:
+        # target_id is text (records of every kind), so the member ids are compared as text.
+        member_ids = (
+            Membership.objects.filter(organization_id=actor.organization_id)
+            .annotate(as_text=Cast("user_id", CharField()))
+            .values("as_text")
+        )
         condition |= Q(organization_id=actor.organization_id)
+        condition |= Q(target_type="accounts.user", target_id__in=Subquery(member_ids))
     if actor.can(Action.AUDIT_VIEW_OWN) and actor.user is not None:
         condition |= Q(actor_id=actor.user.pk)
     if not condition:

@@ -3,7 +3,7 @@ and what the command writes is audited as the command-line operator."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from punte.core.context import command_context, request_context
 from punte.core.errors import PunteError
@@ -20,9 +20,21 @@ class PunteCommand(BaseCommand):
                 details = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.details.items())
                 raise CommandError(details or error.message, returncode=BAD_INPUT) from error
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        if not parser.called_from_command_line:
+            # From the command line argparse already exits 2 on bad arguments; in-process, Django
+            # raises a plain CommandError (1). punte's commands answer bad input with 2 either way.
+            parser.error = _raise_bad_arguments  # type: ignore[method-assign]
+        return parser
+
     @property
     def command_name(self) -> str:
         return self.__class__.__module__.rsplit(".", 1)[-1]
 
     def bad_input(self, message: str) -> CommandError:
         return CommandError(message, returncode=BAD_INPUT)
+
+
+def _raise_bad_arguments(message: str) -> None:
+    raise CommandError(f"Error: {message}", returncode=BAD_INPUT)
