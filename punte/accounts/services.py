@@ -16,6 +16,7 @@ from django_otp import devices_for_user
 
 from punte.audit.services import audit_record, changed_fields
 from punte.core.errors import PermissionDenied, ValidationError
+from punte.core.validation import full_clean
 from punte.reference.models import County
 
 from .actor import Actor
@@ -23,13 +24,6 @@ from .models import ApiToken, Membership, Organization, User
 from .roles import Action, Role
 
 TOKEN_PREFIX = "pt_"  # noqa: S105 - a public marker, not a secret
-
-
-def _full_clean(instance: Organization | Membership | User | ApiToken, *, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except DjangoValidationError as error:
-        raise ValidationError.from_django(error) from error
 
 
 def _county(code: str) -> County:
@@ -72,7 +66,7 @@ def _role(role: str) -> Role:
 def organization_create(*, actor: Actor, name: str, kind: str, county_code: str, is_active: bool = True) -> Organization:
     actor.require(Action.ORGANIZATION_MANAGE)
     organization = Organization(name=name.strip(), kind=_kind(kind), county=_county(county_code), is_active=is_active)
-    _full_clean(organization)
+    full_clean(organization)
     with transaction.atomic():
         organization.save()
         audit_record(
@@ -103,7 +97,7 @@ def organization_update(
         _county(county_code),
         is_active,
     )
-    _full_clean(candidate)
+    full_clean(candidate)
     fields = [f.removesuffix("_id") for f in changed_fields(candidate, before)]
     if not fields:
         return organization
@@ -151,7 +145,7 @@ def user_create(
     actor.require(Action.USER_MANAGE)
     user = User(username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
     membership_role = _role(role)
-    _full_clean(user, exclude=["password"])
+    full_clean(user, exclude=["password"])
     if not organization.is_active:
         raise ValidationError(details={"organization": [_("The organization is not active.")]})
     given = password is not None
@@ -172,16 +166,7 @@ def user_create(
             fields=["username", "first_name", "last_name", "email", "password"],
             organization_id=organization.pk,
         )
-        membership = Membership(user=user, organization=organization, role=membership_role)
-        _full_clean(membership)
-        membership.save()
-        audit_record(
-            actor=actor,
-            action="membership.create",
-            target=membership,
-            fields=["user", "organization", "role"],
-            organization_id=organization.pk,
-        )
+        membership_create(actor=actor, user=user, organization=organization, role=membership_role)
     return user, None if given else raw
 
 
@@ -193,7 +178,7 @@ def user_update(*, actor: Actor, user: User, first_name: str, last_name: str, em
     candidate = copy.copy(user)
     candidate.first_name, candidate.last_name, candidate.email = first_name.strip(), last_name.strip(), email.strip()
     candidate.is_active = is_active
-    _full_clean(candidate, exclude=["password"])
+    full_clean(candidate, exclude=["password"])
     fields = changed_fields(candidate, before)
     if not fields:
         return user
@@ -251,7 +236,7 @@ def membership_create(*, actor: Actor, user: User, organization: Organization, r
         )
     if not organization.is_active:
         raise ValidationError(details={"organization": [_("The organization is not active.")]})
-    _full_clean(membership, exclude=["user", "organization"])
+    full_clean(membership, exclude=["user", "organization"])
     with transaction.atomic():
         membership.save()
         audit_record(
@@ -312,7 +297,7 @@ def token_create(*, actor: Actor, user: User, name: str = "", days: int | None =
         digest=token_digest(raw),
         expires_at=timezone.now() + timedelta(days=lifetime),
     )
-    _full_clean(token)
+    full_clean(token)
     with transaction.atomic():
         token.save()
         audit_record(actor=actor, action="api_token.create", target=token, fields=["user", "name", "expires_at"])

@@ -14,6 +14,7 @@ from punte.accounts.actor import Actor
 from punte.accounts.roles import Action
 from punte.audit.services import audit_record
 from punte.core.errors import ValidationError
+from punte.core.validation import full_clean
 
 from .models import County, CountyGrouping, DevelopmentRegion
 
@@ -172,10 +173,7 @@ def grouping_create(
     )
     counties = _counties(county_codes)
     grouping = CountyGrouping(kind=CountyGrouping.Kind.CUSTOM, created_by=actor.user, **values)
-    try:
-        grouping.full_clean()
-    except DjangoValidationError as error:
-        raise ValidationError.from_django(error) from error
+    full_clean(grouping)
     with transaction.atomic():
         grouping.save()
         grouping.counties.set(counties)
@@ -203,10 +201,7 @@ def grouping_update(
     changed = [name for name, value in values.items() if getattr(grouping, name) != value]
     for name in changed:
         setattr(grouping, name, values[name])
-    try:
-        grouping.full_clean()
-    except DjangoValidationError as error:
-        raise ValidationError.from_django(error) from error
+    full_clean(grouping)
     with transaction.atomic():
         if _set_counties(grouping, [c.code for c in counties]):
             changed.append("counties")
