@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -304,6 +305,8 @@ def _prod_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         ALLOWED_HOSTS="punte.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
         PUNTE_VAR_DIR=str(tmp_path),
+        PUNTE_FIELD_KEYS=Fernet.generate_key().decode(),
+        PUNTE_LOOKUP_KEY=secrets.token_urlsafe(32),
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v != ""}
@@ -329,7 +332,7 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "PUNTE_FIELD_KEYS", "PUNTE_LOOKUP_KEY"])
 def test_production_settings_refuse_to_start_without_a_required_variable(tmp_path: Path, missing: str) -> None:
     result = _check_deploy(_prod_env(tmp_path, **{missing: ""}))
     assert result.returncode != 0

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "punte.accounts",
     "punte.audit",
     "punte.reference",
+    "punte.cases",
     "punte.api",
     "punte.demo",
 ]
@@ -207,6 +208,13 @@ DJANGO_GUID = {
     "INTEGRATIONS": [],
     "UUID_LENGTH": 32,
 }
+
+# Identifying fields are encrypted with PUNTE_FIELD_KEYS (Fernet keys, comma-separated, the first
+# encrypts; add a new key in front to rotate) and looked up through HMACs keyed by PUNTE_LOOKUP_KEY.
+PUNTE_FIELD_KEYS: list[str] = env_list("PUNTE_FIELD_KEYS")
+PUNTE_LOOKUP_KEY: str = os.environ.get("PUNTE_LOOKUP_KEY", "")
+# Uploads and the largest upload size.
+PUNTE_MAX_UPLOAD_MB = int(os.environ.get("PUNTE_MAX_UPLOAD_MB", "20"))
 
 # API tokens expire; the default lifetime is 90 days.
 PUNTE_API_TOKEN_DAYS = int(os.environ.get("PUNTE_API_TOKEN_DAYS", "90"))

@@ -2,23 +2,29 @@
 
 import os
 import secrets
+from collections.abc import Callable
+
+from cryptography.fernet import Fernet
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env_bool
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
-        return key
+def _kept(name: str, make: Callable[[], str]) -> str:
+    """A secret from the environment, or made once and kept under var/ (never in the database)."""
+    if value := os.environ.get(name):
+        return value
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name.lower()
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _kept("SECRET_KEY", lambda: secrets.token_urlsafe(50))
+PUNTE_FIELD_KEYS = _kept("PUNTE_FIELD_KEYS", lambda: Fernet.generate_key().decode()).split(",")
+PUNTE_LOOKUP_KEY = _kept("PUNTE_LOOKUP_KEY", lambda: secrets.token_urlsafe(32))
 DEBUG = True
 INTERNAL_IPS = ["127.0.0.1"]
 

@@ -17,6 +17,8 @@ def _required(name: str) -> str:
 
 
 SECRET_KEY = _required("SECRET_KEY")
+PUNTE_FIELD_KEYS = _required("PUNTE_FIELD_KEYS").split(",")
+PUNTE_LOOKUP_KEY = _required("PUNTE_LOOKUP_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or _required("ALLOWED_HOSTS").split(",")
 DATABASES = {
     "default": dj_database_url.parse(

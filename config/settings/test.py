@@ -10,6 +10,8 @@ SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  #
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite:///:memory:")),
 }
+PUNTE_FIELD_KEYS = ["xz3E0by6DwDiNgy_HNSgqz7Vekg2AXggOfzeE5uwUxU="]  # test-only
+PUNTE_LOOKUP_KEY = "test-only-lookup-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "en"
 STORAGES = {

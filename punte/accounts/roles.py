@@ -36,16 +36,25 @@ class Action(StrEnum):
     # Reference data
     REFERENCE_VIEW = "reference.view"
     REFERENCE_MANAGE = "reference.manage"
+    # Intake and cases of the actor's organization
+    REFERRAL_CREATE = "referral.create"
+    REFERRAL_TRIAGE = "referral.triage"
+    CASE_VIEW = "case.view"
+    CASE_EDIT = "case.edit"
+    PERSON_VIEW_IDENTITY = "person.view_identity"
 
 
 _EVERYONE = frozenset({Action.AUDIT_VIEW_OWN, Action.REFERENCE_VIEW})
 _STAFF = _EVERYONE | {Action.TEAM_VIEW}
+_CASE_WORK = frozenset(
+    {Action.REFERRAL_CREATE, Action.REFERRAL_TRIAGE, Action.CASE_VIEW, Action.CASE_EDIT, Action.PERSON_VIEW_IDENTITY}
+)
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.CASEWORKER: _STAFF,
-    Role.PSYCHOLOGIST: _STAFF,
+    Role.CASEWORKER: _STAFF | _CASE_WORK,
+    Role.PSYCHOLOGIST: _STAFF | _CASE_WORK,
     Role.LEGAL_COUNSELLOR: _STAFF,
-    Role.SUPERVISOR: _STAFF | {Action.AUDIT_VIEW_ORGANIZATION},
+    Role.SUPERVISOR: _STAFF | _CASE_WORK | {Action.AUDIT_VIEW_ORGANIZATION},
     Role.PARTNER_PROVIDER: _EVERYONE,
     Role.MENTOR: _EVERYONE,
     Role.MENTOR_COORDINATOR: _STAFF,

@@ -1,0 +1,137 @@
+"""Reads of referrals, persons and cases. Each entity has one `<entity>_visible_to` that fails
+closed: only the actor's own organization, only for roles that work on cases."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz
+
+from punte.accounts.actor import Actor
+from punte.accounts.roles import Action
+from punte.core.crypto import normalize_name
+from punte.core.errors import NotFound
+
+from .models import Case, Person, PersonLookup, Referral
+from .services import Identity, _lookups
+
+FUZZY_THRESHOLD = 80
+
+
+def referral_visible_to(actor: Actor) -> QuerySet[Referral]:
+    if not (actor.can(Action.REFERRAL_CREATE) or actor.can(Action.REFERRAL_TRIAGE)) or actor.organization_id is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(organization_id=actor.organization_id)
+
+
+def person_visible_to(actor: Actor) -> QuerySet[Person]:
+    if not actor.can(Action.CASE_VIEW) or actor.organization_id is None:
+        return Person.objects.none()
+    return Person.objects.filter(organization_id=actor.organization_id)
+
+
+def case_visible_to(actor: Actor) -> QuerySet[Case]:
+    if not actor.can(Action.CASE_VIEW) or actor.organization_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(organization_id=actor.organization_id)
+
+
+def referral_queue(*, actor: Actor, status: str = Referral.Status.NEW) -> QuerySet[Referral]:
+    referrals = referral_visible_to(actor).select_related("case", "decided_by")
+    if status:
+        referrals = referrals.filter(status=status)
+    return referrals.order_by("-urgency", "received_on", "pk") if status == Referral.Status.NEW else referrals
+
+
+def referral_get(*, actor: Actor, pk: int) -> Referral:
+    referral = referral_visible_to(actor).filter(pk=pk).first()
+    if referral is None:
+        raise NotFound()
+    return referral
+
+
+def person_get(*, actor: Actor, pk: int) -> Person:
+    person = person_visible_to(actor).filter(pk=pk).first()
+    if person is None:
+        raise NotFound()
+    return person
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    query: str = ""
+    status: str = ""
+    stage: str = ""
+    risk_level: str = ""
+    caseworker_id: int | None = None
+    county: str = ""
+    exploitation_type: str = ""
+
+
+def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    f = filters or CaseFilters()
+    cases = case_visible_to(actor).select_related("person", "caseworker", "county")
+    if f.query:
+        cases = cases.filter(Q(code__icontains=f.query) | Q(person__pseudonym__icontains=f.query))
+    if f.status:
+        cases = cases.filter(status=f.status)
+    if f.stage:
+        cases = cases.filter(stage=f.stage)
+    if f.risk_level:
+        cases = cases.filter(risk_level=f.risk_level)
+    if f.caseworker_id:
+        cases = cases.filter(caseworker_id=f.caseworker_id)
+    if f.county:
+        cases = cases.filter(county_id=f.county)
+    if f.exploitation_type:
+        cases = cases.filter(facts__field="vic_TypeOfExploitation", facts__value=f.exploitation_type)
+    return cases.order_by("-opened_at", "-pk")
+
+
+def case_get(*, actor: Actor, pk: int) -> Case:
+    case = case_visible_to(actor).select_related("person", "caseworker", "referral", "county").filter(pk=pk).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+@dataclass
+class Candidate:
+    person: Person
+    reasons: list[str] = field(default_factory=list)
+    score: int = 0
+
+
+def person_candidates(*, actor: Actor, identity: Identity, limit: int = 10) -> list[Candidate]:
+    """Persons of the actor's organization who may be the one being registered: the same name and
+    birth date, the same CNP (exact, through keyed digests), or a similar name (a shared name part,
+    ranked by similarity of the full name)."""
+    if not actor.can(Action.REFERRAL_TRIAGE) or actor.organization_id is None:
+        return []
+    digests = _lookups(identity)
+    if not digests:
+        return []
+    condition = Q()
+    for kind, digest in digests:
+        condition |= Q(kind=kind, digest=digest)
+    hits = PersonLookup.objects.filter(condition, organization_id=actor.organization_id).values_list("person_id", "kind")
+    kinds: dict[int, set[str]] = {}
+    for person_id, kind in hits:
+        kinds.setdefault(person_id, set()).add(kind)
+    if not kinds:
+        return []
+    wanted = normalize_name(f"{identity.first_name} {identity.last_name}")
+    candidates = []
+    for person in person_visible_to(actor).filter(pk__in=list(kinds)).prefetch_related("cases"):
+        found = kinds[person.pk]
+        score = int(fuzz.token_sort_ratio(wanted, normalize_name(f"{person.first_name} {person.last_name}")))
+        candidate = Candidate(person=person, score=score)
+        if PersonLookup.Kind.CNP in found:
+            candidate.reasons.append("cnp")
+        if PersonLookup.Kind.NAME_BIRTH in found:
+            candidate.reasons.append("name_birth")
+        if not candidate.reasons and score >= FUZZY_THRESHOLD:
+            candidate.reasons.append("similar_name")
+        if candidate.reasons:
+            candidates.append(candidate)
+    candidates.sort(key=lambda c: (len(c.reasons) > 0 and c.reasons[0] != "similar_name", c.score), reverse=True)
+    return candidates[:limit]
