@@ -161,3 +161,12 @@ def assert_queries_flat(request: Any, make_more: Any, *, at_most: int) -> int:
     assert after == before, f"query count grew with the number of rows: {before} -> {after}"
     assert before <= at_most, f"{before} queries, pinned at {at_most}"
     return before
+
+
+def synthetic_cnp(sex_century: str = "2", yymmdd: str = "000101") -> str:
+    """A CNP that passes validation but belongs to no one: county 48 (a Bucharest sector code no
+    longer issued) and serial 999."""
+    from punte.cases.cnp import check_digit
+
+    first = f"{sex_century}{yymmdd}48999"
+    return first + str(check_digit(first))

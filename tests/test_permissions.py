@@ -5,6 +5,7 @@ The tables below list every URL of punte. A new URL without a row fails
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,6 +13,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from punte.accounts.roles import Role
+from punte.cases.models import Case as CaseRecord
+from punte.cases.models import Referral
+from punte.cases.services import person_create, referral_create, referral_open_case
 from tests.base import World, assert_refused, verified_client
 
 ADMIN = {Role.ADMINISTRATOR}
@@ -26,6 +30,7 @@ TEAM = {
     Role.ADMINISTRATOR,
 }
 MEMBERS = set(Role)
+CASE_WORK = {Role.CASEWORKER, Role.PSYCHOLOGIST, Role.SUPERVISOR}
 SIGNED_IN = "signed-in"  # any signed-in user, even one with no membership
 
 
@@ -36,6 +41,36 @@ class Case:
     kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
     method: str = "get"
     secret: Callable[[World], str] = lambda w: ""
+    owned: bool = False  # the URL names a record of world.organization: refused to everyone else
+
+
+def home_case(world: World) -> CaseRecord:
+    """A referral triaged into a case in world.organization, made once per world."""
+    existing: CaseRecord | None = getattr(world, "_case", None)
+    if existing is not None:
+        return existing
+    actor = world.actor(Role.CASEWORKER)
+    referral = referral_create(
+        actor=actor, received_on=date(2026, 1, 5), source="police", channel="phone", summary="Sesizare de test"
+    )
+    person = person_create(actor=actor, first_name="Testina", last_name="Exemplu")
+    case = referral_open_case(actor=actor, referral=referral, person=person)
+    world._case = case  # type: ignore[attr-defined]
+    return case
+
+
+def pending_referral(world: World) -> Referral:
+    existing: Referral | None = getattr(world, "_referral", None)
+    if existing is None:
+        existing = referral_create(
+            actor=world.actor(Role.CASEWORKER),
+            received_on=date(2026, 1, 6),
+            source="hotline",
+            channel="phone",
+            summary="De triat",
+        )
+        world._referral = existing  # type: ignore[attr-defined]
+    return existing
 
 
 CASES = [
@@ -75,6 +110,24 @@ CASES = [
     Case("reference:grouping_detail", MEMBERS, kwargs=lambda w: {"code": "seed-northwest"}),
     Case("reference:grouping_create", ADMIN),
     Case("reference:grouping_edit", ADMIN, kwargs=lambda w: {"code": w.custom_grouping.code}),
+    Case("cases:my_work", CASE_WORK, secret=lambda w: home_case(w).code),
+    Case("cases:referral_list", CASE_WORK, secret=lambda w: f"R-{pending_referral(w).pk}<"),
+    Case("cases:referral_create", CASE_WORK),
+    Case(
+        "cases:referral_detail",
+        CASE_WORK,
+        kwargs=lambda w: {"pk": pending_referral(w).pk},
+        secret=lambda w: "De triat",
+        owned=True,
+    ),
+    Case("cases:case_list", CASE_WORK, secret=lambda w: home_case(w).code),
+    Case(
+        "cases:case_detail",
+        CASE_WORK,
+        kwargs=lambda w: {"pk": home_case(w).pk},
+        secret=lambda w: home_case(w).person.pseudonym,
+        owned=True,
+    ),
 ]
 
 # URLs that belong to sign-in itself or need no permission.
@@ -136,7 +189,7 @@ def _is_allowed(case: Case, who: str, world: World) -> bool:
             and case.kwargs(world)["pk"] == world.organization.pk
         )
         about_other = case.name == "accounts:organization_detail" and case.kwargs(world).get("pk") == world.other_organization.pk
-        if about_home:
+        if about_home or case.owned:
             return False
         if about_other:
             return role in TEAM

@@ -3,11 +3,14 @@ closed: only the actor's own organization, only for roles that work on cases."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as Choose
+from django.db.models import Q, QuerySet, Value, When
 from rapidfuzz import fuzz
 
 from punte.accounts.actor import Actor
-from punte.accounts.roles import Action
+from punte.accounts.models import User
+from punte.accounts.roles import PERMISSIONS, Action
+from punte.audit.models import AuditEvent
 from punte.core.crypto import normalize_name
 from punte.core.errors import NotFound
 
@@ -39,7 +42,14 @@ def referral_queue(*, actor: Actor, status: str = Referral.Status.NEW) -> QueryS
     referrals = referral_visible_to(actor).select_related("case", "decided_by")
     if status:
         referrals = referrals.filter(status=status)
-    return referrals.order_by("-urgency", "received_on", "pk") if status == Referral.Status.NEW else referrals
+    if status != Referral.Status.NEW:
+        return referrals.order_by("-received_on", "-pk")
+    priority = Choose(
+        When(urgency=Referral.Urgency.EMERGENCY, then=Value(0)),
+        When(urgency=Referral.Urgency.URGENT, then=Value(1)),
+        default=Value(2),
+    )
+    return referrals.annotate(priority=priority).order_by("priority", "received_on", "pk")
 
 
 def referral_get(*, actor: Actor, pk: int) -> Referral:
@@ -135,3 +145,48 @@ def person_candidates(*, actor: Actor, identity: Identity, limit: int = 10) -> l
             candidates.append(candidate)
     candidates.sort(key=lambda c: (len(c.reasons) > 0 and c.reasons[0] != "similar_name", c.score), reverse=True)
     return candidates[:limit]
+
+
+def caseworker_choices(*, actor: Actor) -> QuerySet[User]:
+    """Colleagues who may be given a case: members of the actor's organization whose role works on cases."""
+    if not actor.can(Action.CASE_VIEW) or actor.organization_id is None:
+        return User.objects.none()
+    roles = [role for role, actions in PERMISSIONS.items() if Action.CASE_EDIT in actions]
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization_id=actor.organization_id,
+        memberships__is_active=True,
+        memberships__role__in=roles,
+    ).order_by("last_name", "username")
+
+
+def case_timeline(*, actor: Actor, case: Case) -> QuerySet[AuditEvent]:
+    """What happened to the case and its referral, newest first, from the audit trail."""
+    targets = Q(target_type="cases.case", target_id=str(case.pk))
+    if case.referral_id:
+        targets |= Q(target_type="cases.referral", target_id=str(case.referral_id))
+    targets |= Q(target_type="cases.person", target_id=str(case.person_id), kind=AuditEvent.Kind.WRITE)
+    return (
+        AuditEvent.objects.filter(targets, organization_id=case.organization_id)
+        .exclude(kind=AuditEvent.Kind.ACCESS)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:50]
+    )
+
+
+@dataclass(frozen=True)
+class MyWork:
+    my_cases: list[Case]
+    waiting_referrals: list[Referral]
+    high_risk: list[Case]
+
+
+def my_work(*, actor: Actor) -> MyWork:
+    if actor.user is None:
+        return MyWork([], [], [])
+    open_cases = case_list(actor=actor).exclude(status__in=["Closed", "ClosedReferred"])
+    return MyWork(
+        my_cases=list(open_cases.filter(caseworker_id=actor.user.pk)[:50]),
+        waiting_referrals=list(referral_queue(actor=actor)[:50]) if actor.can(Action.REFERRAL_TRIAGE) else [],
+        high_risk=list(open_cases.filter(risk_level__in=[Case.RiskLevel.HIGH, Case.RiskLevel.IMMEDIATE])[:50]),
+    )

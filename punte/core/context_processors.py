@@ -25,6 +25,9 @@ class NavItem:
 # The navigation shows only what exists and what the actor's role may open.
 NAVIGATION = [
     NavItem(_("Home"), "core:home", None, "home"),
+    NavItem(_("My work"), "cases:my_work", Action.CASE_VIEW, "my_work"),
+    NavItem(_("Intake"), "cases:referral_list", Action.REFERRAL_CREATE, "intake"),
+    NavItem(_("Cases"), "cases:case_list", Action.CASE_VIEW, "cases"),
     NavItem(_("Organizations"), "accounts:organization_list", Action.ORGANIZATION_VIEW_ALL, "organizations"),
     NavItem(_("Users"), "accounts:user_list", Action.USER_MANAGE, "users"),
     NavItem(_("Audit trail"), "audit:event_list", Action.AUDIT_VIEW_ORGANIZATION, "audit"),
