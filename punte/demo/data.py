@@ -46,3 +46,25 @@ EXTRA_MEMBERSHIPS: list[tuple[str, str, Role]] = [
     # A caseworker who also works a few hours for the county directorate: shows the organization switcher.
     ("caseworker", DGASPC_CLUJ, Role.CASEWORKER),
 ]
+
+# Synthetic beneficiaries: invented names, CNPs in county 48 (no longer issued) with serial 999.
+# (first name, last name, birth date yymmdd, CNP sex/century digit, exploitation types, county)
+PERSONS: list[tuple[str, str, str, str, list[str], str]] = [
+    ("Testina", "Sintetic", "010315", "6", ["SexualExploitation"], "RO-CJ"),
+    ("Exempla", "Fictiv", "990722", "2", ["SexualExploitation", "ForcedLabour"], "RO-BH"),
+    ("Modelina", "Inventat", "070110", "6", ["ForcedBegging"], "RO-MM"),
+    ("Probina", "Demonstrativ", "951105", "2", ["ForcedLabour"], "RO-SJ"),
+    ("Fictiva", "Exemplu", "050430", "6", ["SexualExploitation"], "RO-CJ"),
+]
+# (days ago, source, channel, urgency, summary)
+WAITING_REFERRALS: list[tuple[int, str, str, str, str]] = [
+    (0, "police", "phone", "emergency", "Demonstrație: femeie găsită într-o stație, cere ajutor. Date sintetice."),
+    (2, "hotline", "phone", "urgent", "Demonstrație: apel la linia de urgență despre o adolescentă. Date sintetice."),
+]
+DECLINED_REFERRAL = (
+    5,
+    "ngo",
+    "email",
+    "routine",
+    "Demonstrație: solicitare de informații, nu o situație de trafic. Date sintetice.",
+)

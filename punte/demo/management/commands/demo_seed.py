@@ -16,7 +16,8 @@ class Command(PunteCommand):
             raise self.bad_input("demo data is refused outside the development settings")
         report = demo_seed(actor=SYSTEM)
         self.stdout.write(
-            f"demo data: {report.organizations} organizations, {report.users} users, {report.memberships} extra memberships added"
+            f"demo data: {report.organizations} organizations, {report.users} users, "
+            f"{report.memberships} extra memberships, {report.cases} cases added"
         )
         self.stdout.write("")
         self.stdout.write("punte demo — all data is synthetic. Sign in at http://127.0.0.1:8000 with:")
