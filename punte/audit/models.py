@@ -44,7 +44,7 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("record"), max_length=40, blank=True)
     fields = models.JSONField(_("fields changed"), default=list, blank=True)
     request_id = models.CharField(_("request"), max_length=64, blank=True)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"))
     prev_hash = models.CharField(max_length=64, editable=False)
