@@ -1,10 +1,12 @@
 """The API: bearer tokens, one error shape, who may call each operation, and query counts."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,11 +15,13 @@ from punte.accounts.models import Membership, Organization
 from punte.accounts.roles import Role
 from punte.accounts.services import token_create
 from punte.audit.models import AuditEvent
+from punte.cases.services import person_create, referral_create, referral_open_case
 from tests.base import OrganizationFactory, UserFactory, World, assert_queries_flat
 
 ADMIN = {Role.ADMINISTRATOR}
 SUPERVISION = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 EVERYONE = set(Role)
+CASE_WORK = {Role.CASEWORKER, Role.PSYCHOLOGIST, Role.SUPERVISOR}
 
 # (method, path template) -> roles allowed. Every operation of the OpenAPI document must be here.
 OPERATIONS: dict[tuple[str, str], set[Role]] = {
@@ -32,6 +36,15 @@ OPERATIONS: dict[tuple[str, str], set[Role]] = {
     ("get", "/api/v1/audit-events"): SUPERVISION,
     ("get", "/api/v1/counties"): EVERYONE,
     ("get", "/api/v1/groupings"): EVERYONE,
+    ("get", "/api/v1/referrals"): CASE_WORK,
+    ("post", "/api/v1/referrals"): CASE_WORK,
+    ("get", "/api/v1/referrals/{referral_id}"): CASE_WORK,
+    ("post", "/api/v1/referrals/{referral_id}/open-case"): CASE_WORK,
+    ("post", "/api/v1/referrals/{referral_id}/decline"): CASE_WORK,
+    ("post", "/api/v1/persons/search"): CASE_WORK,
+    ("get", "/api/v1/cases"): CASE_WORK,
+    ("get", "/api/v1/cases/{case_id}"): CASE_WORK,
+    ("patch", "/api/v1/cases/{case_id}"): CASE_WORK,
 }
 
 
@@ -69,9 +82,25 @@ def test_openapi_document_lists_every_operation_in_the_table(client: Client) -> 
             assert "401" in operation["responses"] or operation.get("security"), f"{method} {path} has no auth"
 
 
+def _case_work(world: World) -> tuple[int, int]:
+    """A pending referral and a case of world.organization, made through the services. Callers send
+    empty bodies, so the referral stays pending for every role that may triage it."""
+    actor = world.actor(Role.CASEWORKER)
+    received_on = timezone.localdate() - timedelta(days=1)
+    pending = referral_create(actor=actor, received_on=received_on, source="police", channel="phone", summary="Sesizare de test")
+    triaged = referral_create(actor=actor, received_on=received_on, source="hotline", channel="phone", summary="Sesizare de test")
+    person = person_create(actor=actor, first_name="Testina", last_name="Exemplu")
+    case = referral_open_case(actor=actor, referral=triaged, person=person)
+    return pending.pk, case.pk
+
+
 def _fill(path: str, world: World) -> str:
     membership = world.other_supervisor.memberships.get()
-    return path.replace("{organization_id}", str(world.hidden_organization.pk)).replace("{membership_id}", str(membership.pk))
+    path = path.replace("{organization_id}", str(world.hidden_organization.pk)).replace("{membership_id}", str(membership.pk))
+    if "{referral_id}" in path or "{case_id}" in path:
+        referral_id, case_id = _case_work(world)
+        path = path.replace("{referral_id}", str(referral_id)).replace("{case_id}", str(case_id))
+    return path
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(OPERATIONS))
