@@ -279,3 +279,57 @@ def test_queries_do_not_grow(world: World, caseworker: Client) -> None:
         (reverse("cases:case_detail", kwargs={"pk": first_case.pk}), 26),
     ]:
         assert_queries_flat(lambda u=url: caseworker.get(u), more, at_most=at_most)
+
+
+def test_lists_decrypt_nothing(world: World, caseworker: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    actor = world.actor(Role.CASEWORKER)
+    for n in range(2):
+        person = person_create(actor=actor, first_name=f"Testina{n}", last_name="Exemplu", phone="0700 000 000")
+        referral_open_case(actor=actor, referral=new_referral(world, referrer_contact="Agent Inventat"), person=person)
+    new_referral(world)
+    calls: list[str] = []
+    from punte.core import crypto, fields
+
+    def counting_decrypt(token: str) -> str:
+        calls.append(token)
+        return crypto.decrypt(token)
+
+    monkeypatch.setattr(fields, "decrypt", counting_decrypt)
+    for url in (reverse("cases:case_list"), reverse("cases:my_work"), reverse("cases:referral_list")):
+        assert caseworker.get(url).status_code == 200
+        assert calls == [], f"{url} decrypted {len(calls)} values"
+
+
+def test_lookup_digests_differ_between_organizations(world: World) -> None:
+    from punte.cases.services import Identity, person_lookups
+
+    identity = Identity("Testina", "Exemplu", date(2000, 1, 1), synthetic_cnp())
+    here = dict(person_lookups(world.organization.pk, identity))
+    there = dict(person_lookups(world.other_organization.pk, identity))
+    assert set(here) == set(there)
+    assert not set(here.values()) & set(there.values())
+
+
+def test_only_colleagues_who_work_on_cases_can_be_given_a_case(world: World) -> None:
+    from punte.core.errors import ValidationError as PunteValidationError
+
+    actor = world.actor(Role.CASEWORKER)
+    person = person_create(actor=actor, first_name="Testina", last_name="Exemplu")
+    for outsider in (world.user(Role.ADMINISTRATOR), world.user(Role.MENTOR), world.other_caseworker):
+        referral = new_referral(world)
+        with pytest.raises(PunteValidationError):
+            referral_open_case(actor=actor, referral=referral, person=person, caseworker=outsider)
+        referral.refresh_from_db()
+        assert referral.status == Referral.Status.NEW
+    case = referral_open_case(actor=actor, referral=new_referral(world), person=person, caseworker=world.user(Role.PSYCHOLOGIST))
+    assert case.caseworker == world.user(Role.PSYCHOLOGIST)
+
+
+def test_a_cnp_alone_finds_the_person_by_name_and_birth_date(world: World) -> None:
+    from punte.cases.selectors import person_candidates
+    from punte.cases.services import Identity
+
+    actor = world.actor(Role.CASEWORKER)
+    person = person_create(actor=actor, first_name="Testina", last_name="Exemplu", birth_date=date(2000, 1, 1))
+    found = person_candidates(actor=actor, identity=Identity("Testina", "Exemplu", None, synthetic_cnp("6", "000101")))
+    assert [(c.person.pk, c.reasons) for c in found] == [(person.pk, ["name_birth"])]

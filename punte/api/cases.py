@@ -50,7 +50,6 @@ class ReferralOut(Schema):
     channel: str
     urgency: str
     status: str
-    decision_reason: str
     decided_at: datetime | None
     case: int | None = Field(None, description="The case opened from this referral")
 
@@ -65,7 +64,10 @@ class ReferralCreatedOut(ReferralOut):
 
 
 class ReferralDetailOut(ReferralCreatedOut):
+    """What triage reads: the encrypted fields too, which lists never load."""
+
     referrer_contact: str
+    decision_reason: str
 
 
 class ReferralQuery(Schema):
@@ -289,7 +291,7 @@ def referrals_open_case(request: HttpRequest, referral_id: int, payload: OpenCas
 
 @api.post(
     "/referrals/{referral_id}/decline",
-    response={200: ReferralOut, **ERRORS},
+    response={200: ReferralDetailOut, **ERRORS},
     tags=INTAKE,
     auth=requires(Action.REFERRAL_TRIAGE),
     summary="Record that no case is opened, and why",

@@ -5,6 +5,7 @@ PersonLookup. Lists, titles and exports show the case code and the person's pseu
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,7 +105,7 @@ class Referral(models.Model):
     referrer_contact = EncryptedTextField(_("referrer's name and contact"), blank=True)
     summary = EncryptedTextField(_("what is known"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = EncryptedTextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
@@ -157,7 +158,9 @@ class Case(models.Model):
     relationship_to_trafficker = models.CharField(
         _("relationship to the trafficker"), max_length=12, choices=RelationshipToTrafficker.choices, blank=True
     )
-    age_when_trafficked = models.PositiveSmallIntegerField(_("age when trafficked"), null=True, blank=True)
+    age_when_trafficked = models.PositiveSmallIntegerField(
+        _("age when trafficked"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     recruitment_country = models.CharField(_("country of recruitment"), max_length=2, blank=True)
     recruitment_county = models.ForeignKey(
         County, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("county of recruitment")

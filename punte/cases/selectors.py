@@ -15,9 +15,12 @@ from punte.core.crypto import normalize_name
 from punte.core.errors import NotFound
 
 from .models import Case, Person, PersonLookup, Referral
-from .services import Identity, _lookups
+from .services import Identity, person_lookups
 
 FUZZY_THRESHOLD = 80
+# Lists show codes and pseudonyms only: the encrypted columns are not even loaded, so nothing is
+# decrypted for a list.
+PERSON_IDENTITY = ["first_name", "last_name", "chosen_name", "cnp", "birth_date", "phone", "address"]
 
 
 def referral_visible_to(actor: Actor) -> QuerySet[Referral]:
@@ -39,7 +42,9 @@ def case_visible_to(actor: Actor) -> QuerySet[Case]:
 
 
 def referral_queue(*, actor: Actor, status: str = Referral.Status.NEW) -> QuerySet[Referral]:
-    referrals = referral_visible_to(actor).select_related("case", "decided_by")
+    referrals = (
+        referral_visible_to(actor).select_related("case", "decided_by").defer("summary", "referrer_contact", "decision_reason")
+    )
     if status:
         referrals = referrals.filter(status=status)
     if status != Referral.Status.NEW:
@@ -79,7 +84,11 @@ class CaseFilters:
 
 def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
     f = filters or CaseFilters()
-    cases = case_visible_to(actor).select_related("person", "caseworker", "county")
+    cases = (
+        case_visible_to(actor)
+        .select_related("person", "caseworker", "county")
+        .defer(*(f"person__{name}" for name in PERSON_IDENTITY))
+    )
     if f.query:
         cases = cases.filter(Q(code__icontains=f.query) | Q(person__pseudonym__icontains=f.query))
     if f.status:
@@ -117,7 +126,7 @@ def person_candidates(*, actor: Actor, identity: Identity, limit: int = 10) -> l
     ranked by similarity of the full name)."""
     if not actor.can(Action.REFERRAL_TRIAGE) or actor.organization_id is None:
         return []
-    digests = _lookups(identity)
+    digests = person_lookups(actor.organization_id, identity)
     if not digests:
         return []
     condition = Q()

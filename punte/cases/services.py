@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from punte.accounts.actor import Actor
 from punte.accounts.models import Membership, User
-from punte.accounts.roles import Action
+from punte.accounts.roles import PERMISSIONS, Action
 from punte.audit.models import AuditEvent
 from punte.audit.services import audit_record
 from punte.core.crypto import lookup_digest, normalize_name
@@ -66,17 +66,28 @@ class Identity:
     cnp: str = ""
 
 
-def _lookups(identity: Identity) -> list[tuple[str, str]]:
+def _birth_date_in(cnp: str) -> date | None:
+    if not cnp:
+        return None
+    try:
+        return cnp_parse(cnp).birth_date
+    except DjangoValidationError:
+        return None
+
+
+def person_lookups(organization_id: int, identity: Identity) -> list[tuple[str, str]]:
+    """The keyed digests of an identity. The organization is part of each digest, so equal names
+    or CNPs in two organizations give different digests: the database does not tell who else
+    knows the same person."""
     first, last = normalize_name(identity.first_name), normalize_name(identity.last_name)
-    digests: list[tuple[str, str]] = []
-    if first and last and identity.birth_date:
-        digests.append((PersonLookup.Kind.NAME_BIRTH, lookup_digest("name_birth", f"{first}|{last}|{identity.birth_date}")))
+    birth_date = identity.birth_date or _birth_date_in(identity.cnp)
+    values: list[tuple[str, str]] = []
+    if first and last and birth_date:
+        values.append((PersonLookup.Kind.NAME_BIRTH, f"{first}|{last}|{birth_date}"))
     if identity.cnp:
-        digests.append((PersonLookup.Kind.CNP, lookup_digest("cnp", identity.cnp.strip())))
-    for token in sorted(set(f"{first} {last}".split())):
-        if len(token) > 1:
-            digests.append((PersonLookup.Kind.NAME_TOKEN, lookup_digest("name_token", token)))
-    return digests
+        values.append((PersonLookup.Kind.CNP, identity.cnp.strip()))
+    values += [(PersonLookup.Kind.NAME_TOKEN, token) for token in sorted(set(f"{first} {last}".split())) if len(token) > 1]
+    return [(kind, lookup_digest(f"{kind}@{organization_id}", value)) for kind, value in values]
 
 
 def _pseudonym(organization_id: int) -> str:
@@ -134,7 +145,10 @@ def person_create(
         person.save()
         identity = Identity(person.first_name, person.last_name, person.birth_date, person.cnp)
         PersonLookup.objects.bulk_create(
-            [PersonLookup(organization_id=organization_id, person=person, kind=k, digest=d) for k, d in _lookups(identity)]
+            [
+                PersonLookup(organization_id=organization_id, person=person, kind=kind, digest=digest)
+                for kind, digest in person_lookups(organization_id, identity)
+            ]
         )
         fields = [
             f for f in ("first_name", "last_name", "chosen_name", "cnp", "birth_date", "phone", "address") if getattr(person, f)
@@ -204,10 +218,16 @@ def _next_code(case: Case) -> str:
 
 
 def _member(actor: Actor, user: User | None) -> User | None:
+    """A colleague who may be given the case: active in the actor's organization, in a role that works on cases."""
     if user is None:
         return None
-    if not Membership.objects.filter(user=user, organization_id=_organization_of(actor), is_active=True).exists():
-        raise ValidationError(details={"caseworker": [_("The caseworker must belong to your organization.")]})
+    case_roles = [role for role, actions in PERMISSIONS.items() if Action.CASE_EDIT in actions]
+    if not Membership.objects.filter(
+        user=user, user__is_active=True, organization_id=_organization_of(actor), is_active=True, role__in=case_roles
+    ).exists():
+        raise ValidationError(
+            details={"caseworker": [_("The caseworker must be a colleague of your organization who works on cases.")]}
+        )
     return user
 
 
