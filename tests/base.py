@@ -17,6 +17,7 @@ from punte.accounts.actor import SYSTEM, Actor, actor_for
 from punte.accounts.models import Organization, User
 from punte.accounts.roles import Role
 from punte.accounts.services import organization_create, user_create
+from punte.assessments.services import templates_load_shipped
 from punte.reference.models import County, CountyGrouping
 from punte.reference.services import grouping_create, reference_load
 
@@ -26,6 +27,7 @@ PASSWORD = "correct-horse-battery-staple-42"
 def ensure_reference_data() -> None:
     if not County.objects.exists():
         reference_load(actor=SYSTEM)
+        templates_load_shipped(actor=SYSTEM)
 
 
 class OrganizationFactory(factory.Factory):

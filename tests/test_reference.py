@@ -54,7 +54,12 @@ def codes(grouping: CountyGrouping) -> list[str]:
 def test_load_reference_loads_counties_regions_and_groupings() -> None:
     out = io.StringIO()
     call_command("load_reference", stdout=out)
-    assert out.getvalue().splitlines() == ["created 42 county", "created 9 county_grouping", "created 8 development_region"]
+    assert out.getvalue().splitlines() == [
+        "created 42 county",
+        "created 9 county_grouping",
+        "created 8 development_region",
+        "created 3 assessment_template",
+    ]
 
     assert County.objects.count() == 42
     assert County.objects.filter(is_municipality=True).get().code == "RO-B"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "punte.audit",
     "punte.reference",
     "punte.cases",
+    "punte.assessments",
     "punte.api",
     "punte.demo",
 ]

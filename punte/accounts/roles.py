@@ -42,6 +42,8 @@ class Action(StrEnum):
     CASE_VIEW = "case.view"
     CASE_EDIT = "case.edit"
     PERSON_VIEW_IDENTITY = "person.view_identity"
+    # Psychological assessments and sealed clinical notes
+    CLINICAL_VIEW = "clinical.view"
 
 
 _EVERYONE = frozenset({Action.AUDIT_VIEW_OWN, Action.REFERENCE_VIEW})
@@ -52,7 +54,7 @@ _CASE_WORK = frozenset(
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CASEWORKER: _STAFF | _CASE_WORK,
-    Role.PSYCHOLOGIST: _STAFF | _CASE_WORK,
+    Role.PSYCHOLOGIST: _STAFF | _CASE_WORK | {Action.CLINICAL_VIEW},
     Role.LEGAL_COUNSELLOR: _STAFF,
     Role.SUPERVISOR: _STAFF | _CASE_WORK | {Action.AUDIT_VIEW_ORGANIZATION},
     Role.PARTNER_PROVIDER: _EVERYONE,
