@@ -8,6 +8,7 @@ from django.test import override_settings
 from punte.accounts.actor import SYSTEM
 from punte.accounts.models import Organization, User
 from punte.accounts.roles import Role
+from punte.assessments.models import Alert, Task
 from punte.audit.services import audit_verify
 from punte.cases.models import Case, Referral
 from punte.demo.services import demo_seed
@@ -25,6 +26,15 @@ def test_demo_seed_is_synthetic_complete_and_idempotent() -> None:
     assert Referral.objects.filter(status=Referral.Status.NOT_OPENED).count() == 1
     assert all("Demonstrație" in r.summary for r in Referral.objects.all())
     assert all(case.person.cnp[7:9] == "48" for case in Case.objects.select_related("person"))
+    assert set(Case.objects.values_list("risk_level", flat=True)) == {"high", "low", "immediate", "medium", ""}
+    assert set(Case.objects.values_list("stage", flat=True)) == {
+        "psychological_assessment",
+        "intervention_plan",
+        "complex_evaluation",
+        "initial_assessment",
+    }
+    assert Task.objects.filter(kind="safety_plan").count() == 2
+    assert Alert.objects.filter(recipient__username="supervisor").count() == 2
     second = demo_seed(actor=SYSTEM)
     assert (second.organizations, second.users, second.memberships, second.cases) == (0, 0, 0, 0)
     assert audit_verify() == []

@@ -68,3 +68,13 @@ DECLINED_REFERRAL = (
     "routine",
     "Demonstrație: solicitare de informații, nu o situație de trafic. Date sintetice.",
 )
+
+# Assessments per demo case (index into PERSONS): the answers that differ from "no concern".
+RISK_ANSWERS: dict[int, dict[str, str]] = {
+    0: {"threats": "yes"},  # high: a safety plan and an alert for the supervisor
+    1: {},  # low
+    2: {"trafficker_contact": "yes"},  # immediate danger
+    3: {"family_involved": "unknown"},  # medium
+}
+COMPLEX_DONE = {0, 1}
+PSYCHOLOGICAL_DONE = {1}

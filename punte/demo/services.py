@@ -7,8 +7,9 @@ from django.utils import timezone
 from punte.accounts.actor import Actor, actor_for
 from punte.accounts.models import Membership, Organization, User
 from punte.accounts.services import membership_create, organization_create, user_create
+from punte.assessments.services import assessment_create
 from punte.cases.cnp import check_digit
-from punte.cases.models import Referral
+from punte.cases.models import Case, Referral
 from punte.cases.services import case_update_facts, person_create, referral_create, referral_decline, referral_open_case
 
 from . import data
@@ -63,6 +64,7 @@ def demo_cases(*, organization: Organization, report: DemoReport) -> None:
     if Referral.objects.filter(organization=organization).exists():
         return
     caseworker = actor_for(User.objects.get(username="caseworker"), organization.pk)
+    psychologist = actor_for(User.objects.get(username="psychologist"), organization.pk)
     today = timezone.localdate()
     for n, (first, last, born, sex, exploitation, county) in enumerate(data.PERSONS):
         referral = referral_create(
@@ -91,6 +93,7 @@ def demo_cases(*, organization: Organization, report: DemoReport) -> None:
             exploitation_country="RO" if n % 3 else "IT",
         )
         report.cases += 1
+        _demo_assessments(n, case, caseworker, psychologist)
     for days, source, channel, urgency, summary in data.WAITING_REFERRALS:
         referral_create(
             actor=caseworker,
@@ -114,3 +117,42 @@ def demo_cases(*, organization: Organization, report: DemoReport) -> None:
         referral=declined,
         reason="Demonstrație: nu sunt indicii de trafic; îndrumată către un serviciu de consiliere.",
     )
+
+
+NO_CONCERN = {
+    "trafficker_contact": "no",
+    "threats": "no",
+    "safe_place": "yes",
+    "minor_without_caregiver": "no",
+    "family_involved": "no",
+    "self_harm": "no",
+    "urgent_medical": "no",
+    "debt_or_dependence": "no",
+}
+DOMAINS = ["socio_economic", "medical", "education", "housing", "family", "legal_status", "employment"]
+
+
+def _demo_assessments(n: int, case: Case, caseworker: Actor, psychologist: Actor) -> None:
+    if n in data.RISK_ANSWERS:
+        answers = {**NO_CONCERN, **data.RISK_ANSWERS[n], "notes": "Demonstrație: observații sintetice."}
+        assessment_create(actor=caseworker, case=case, kind="initial_risk", answers=answers)
+    if n in data.COMPLEX_DONE:
+        scores: dict[str, object] = {}
+        for i, domain in enumerate(DOMAINS):
+            scores[f"{domain}_need"] = (i + n) % 4
+            scores[f"{domain}_resource"] = (i + 2 * n + 1) % 4
+        assessment_create(actor=caseworker, case=case, kind="complex_evaluation", answers=scores)
+    if n in data.PSYCHOLOGICAL_DONE:
+        assessment_create(
+            actor=psychologist,
+            case=case,
+            kind="psychological",
+            answers={
+                "mental_health_concern": 2,
+                "trauma_symptoms": "some",
+                "personal_resources": "Demonstrație: motivație, sprijinul unei prietene.",
+                "family_resources": "Demonstrație: o mătușă disponibilă.",
+                "family_vulnerabilities": "Demonstrație: conflict în familie.",
+                "recommendations": "Demonstrație: consiliere săptămânală.",
+            },
+        )
