@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "punte.reference",
     "punte.cases",
     "punte.assessments",
+    "punte.family",
+    "punte.consent",
     "punte.api",
     "punte.demo",
 ]

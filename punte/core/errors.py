@@ -53,3 +53,9 @@ class Conflict(PunteError):
     code = "conflict"
     status = 409
     default_message = _("The record was changed by someone else; reload it and try again.")
+
+
+class ConsentRequired(PunteError):
+    code = "consent_required"
+    status = 403
+    default_message = _("There is no valid consent for this.")
