@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "punte.assessments",
     "punte.family",
     "punte.consent",
+    "punte.plans",
     "punte.api",
     "punte.demo",
 ]

@@ -44,6 +44,8 @@ class Action(StrEnum):
     PERSON_VIEW_IDENTITY = "person.view_identity"
     # Psychological assessments and sealed clinical notes
     CLINICAL_VIEW = "clinical.view"
+    # Who approves plans and closures in the organization
+    APPROVAL_CONFIGURE = "approval.configure"
 
 
 _EVERYONE = frozenset({Action.AUDIT_VIEW_OWN, Action.REFERENCE_VIEW})
@@ -56,7 +58,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CASEWORKER: _STAFF | _CASE_WORK,
     Role.PSYCHOLOGIST: _STAFF | _CASE_WORK | {Action.CLINICAL_VIEW},
     Role.LEGAL_COUNSELLOR: _STAFF,
-    Role.SUPERVISOR: _STAFF | _CASE_WORK | {Action.AUDIT_VIEW_ORGANIZATION},
+    Role.SUPERVISOR: _STAFF | _CASE_WORK | {Action.AUDIT_VIEW_ORGANIZATION, Action.APPROVAL_CONFIGURE},
     Role.PARTNER_PROVIDER: _EVERYONE,
     Role.MENTOR: _EVERYONE,
     Role.MENTOR_COORDINATOR: _STAFF,
