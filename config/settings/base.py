@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "punte.family",
     "punte.consent",
     "punte.plans",
+    "punte.notes",
     "punte.api",
     "punte.demo",
 ]
@@ -189,6 +190,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "punte" / "static"]
+MEDIA_ROOT = Path(os.environ.get("PUNTE_MEDIA_DIR", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -51,3 +51,14 @@ def normalize_name(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", stripped).split())
+
+
+def encrypt_bytes(content: bytes) -> bytes:
+    return _fernet(_keys()).encrypt(content)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet(_keys()).decrypt(token)
+    except InvalidToken as error:
+        raise ImproperlyConfigured("A stored file cannot be read with the configured PUNTE_FIELD_KEYS.") from error
