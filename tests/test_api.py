@@ -14,7 +14,10 @@ from punte.accounts.actor import SYSTEM
 from punte.accounts.models import Membership, Organization
 from punte.accounts.roles import Role
 from punte.accounts.services import token_create
+from punte.assessments.selectors import my_alerts, task_visible_to
+from punte.assessments.services import assessment_create
 from punte.audit.models import AuditEvent
+from punte.cases.models import Case
 from punte.cases.services import person_create, referral_create, referral_open_case
 from tests.base import OrganizationFactory, UserFactory, World, assert_queries_flat
 
@@ -45,7 +48,19 @@ OPERATIONS: dict[tuple[str, str], set[Role]] = {
     ("get", "/api/v1/cases"): CASE_WORK,
     ("get", "/api/v1/cases/{case_id}"): CASE_WORK,
     ("patch", "/api/v1/cases/{case_id}"): CASE_WORK,
+    ("get", "/api/v1/assessment-templates"): CASE_WORK,
+    ("post", "/api/v1/assessment-templates"): ADMIN,
+    ("get", "/api/v1/cases/{case_id}/assessments"): CASE_WORK,
+    ("post", "/api/v1/cases/{case_id}/assessments"): CASE_WORK,
+    ("get", "/api/v1/assessments/{assessment_id}"): CASE_WORK,
+    ("get", "/api/v1/tasks"): CASE_WORK,
+    ("post", "/api/v1/tasks/{task_id}/done"): CASE_WORK,
+    ("get", "/api/v1/alerts"): CASE_WORK,
+    # Every case-work role may mark its own alerts read; the alert _fill makes is the supervisor's,
+    # so the other case-work roles are answered 404 (not theirs) rather than 403.
+    ("post", "/api/v1/alerts/{alert_id}/read"): CASE_WORK,
 }
+RECIPIENT_ONLY = {("post", "/api/v1/alerts/{alert_id}/read"): Role.SUPERVISOR}
 
 
 def bearer(user: Any, **extra: str) -> dict[str, str]:
@@ -94,12 +109,41 @@ def _case_work(world: World) -> tuple[int, int]:
     return pending.pk, case.pk
 
 
+# An initial risk assessment at high risk: it opens a safety-plan task for the caseworker and
+# alerts the supervisor.
+HIGH_RISK = {
+    "trafficker_contact": "no",
+    "threats": "yes",
+    "safe_place": "yes",
+    "minor_without_caregiver": "no",
+    "family_involved": "no",
+    "self_harm": "no",
+    "urgent_medical": "no",
+    "debt_or_dependence": "no",
+}
+
+
+def _assessed(world: World) -> tuple[int, int, int]:
+    """A high-risk initial assessment of a case of world.organization, its safety-plan task (the
+    caseworker's) and the supervisor's alert, made through the services."""
+    _, case_id = _case_work(world)
+    actor = world.actor(Role.CASEWORKER)
+    assessment = assessment_create(actor=actor, case=Case.objects.get(pk=case_id), kind="initial_risk", answers=HIGH_RISK)
+    task = task_visible_to(actor).get(case_id=case_id)
+    alert = next(a for a in my_alerts(actor=world.actor(Role.SUPERVISOR)) if a.case_id == case_id)
+    return assessment.pk, task.pk, alert.pk
+
+
 def _fill(path: str, world: World) -> str:
     membership = world.other_supervisor.memberships.get()
     path = path.replace("{organization_id}", str(world.hidden_organization.pk)).replace("{membership_id}", str(membership.pk))
     if "{referral_id}" in path or "{case_id}" in path:
         referral_id, case_id = _case_work(world)
         path = path.replace("{referral_id}", str(referral_id)).replace("{case_id}", str(case_id))
+    if "{assessment_id}" in path or "{task_id}" in path or "{alert_id}" in path:
+        assessment_id, task_id, alert_id = _assessed(world)
+        path = path.replace("{assessment_id}", str(assessment_id)).replace("{task_id}", str(task_id))
+        path = path.replace("{alert_id}", str(alert_id))
     return path
 
 
@@ -112,7 +156,10 @@ def test_who_may_call_the_operation(world: World, method: str, path: str) -> Non
     for role in Role:
         response = call(client, method, url, bearer(world.user(role)))
         if role in allowed:
-            assert response.status_code in {200, 201, 400}, f"{role} {method} {url}: {response.status_code}"
+            expected = {200, 201, 400}
+            if (method, path) in RECIPIENT_ONLY and role != RECIPIENT_ONLY[(method, path)]:
+                expected = {404}  # allowed, but the record is someone else's
+            assert response.status_code in expected, f"{role} {method} {url}: {response.status_code}"
         else:
             assert_error_shape(response, 403, "permission_denied")
             assert world.hidden_organization.name not in response.content.decode()
