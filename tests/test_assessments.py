@@ -203,3 +203,15 @@ def test_due_reassessments_and_tasks(world: World) -> None:
     task_complete(actor=world.actor(Role.CASEWORKER), task=task)
     task.refresh_from_db()
     assert task.status == "done"
+
+
+def test_a_template_that_expands_through_yaml_aliases_is_refused(world: World) -> None:
+    items = ",".join(["'xxxxxxxxxx'"] * 9)
+    bomb = f"a: &a [{items}]\n"
+    for level in "bcdefgh":
+        previous = chr(ord(level) - 1)
+        aliases = ",".join([f"*{previous}"] * 9)
+        bomb += f"{level}: &{level} [{aliases}]\n"
+    with pytest.raises(ValidationError) as raised:
+        template_upload(actor=world.actor(Role.ADMINISTRATOR), text=bomb + "kind: psychological\nversion: 9\n")
+    assert "once read" in " ".join(raised.value.details["file"])

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "punte.consent",
     "punte.plans",
     "punte.notes",
+    "punte.closure",
     "punte.api",
     "punte.demo",
 ]

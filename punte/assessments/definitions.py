@@ -7,6 +7,7 @@ and `max`) or, for the complex evaluation, `domains` [{id, label}], each of whic
 need (0-3), the resources (0-3) and notes.
 """
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from punte.core.errors import ValidationError
 from .models import AssessmentKind
 
 LEVELS = ["low", "medium", "high", "immediate"]
+MAX_TEMPLATE_CHARS = 200_000
 DOMAIN_SCALE = (0, 3)
 
 
@@ -150,9 +152,14 @@ class TemplateSource:
 def template_from_yaml(text: str) -> TemplateSource:
     """Read and check a template file; a ValidationError tells the administrator what to fix."""
     try:
+        if len(text) > MAX_TEMPLATE_CHARS:
+            raise ValueError(f"the file is longer than {MAX_TEMPLATE_CHARS} characters")
         raw = yaml.safe_load(text)
         if not isinstance(raw, dict):
             raise ValueError("the file must be a YAML mapping")
+        # YAML aliases can make a short file expand enormously once read: measure what was read.
+        if len(json.dumps(raw, default=str)) > MAX_TEMPLATE_CHARS:
+            raise ValueError(f"the template is larger than {MAX_TEMPLATE_CHARS} characters once read")
         kind = raw.get("kind")
         if kind not in AssessmentKind.values:
             raise ValueError(f"kind must be one of {', '.join(AssessmentKind.values)}")

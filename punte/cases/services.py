@@ -90,7 +90,7 @@ def person_lookups(organization_id: int, identity: Identity) -> list[tuple[str, 
     return [(kind, lookup_digest(f"{kind}@{organization_id}", value)) for kind, value in values]
 
 
-def _pseudonym(organization_id: int) -> str:
+def pseudonym_new(organization_id: int) -> str:
     taken = set(Person.objects.filter(organization_id=organization_id).values_list("pseudonym", flat=True))
     for _attempt in range(50):
         candidate = f"{secrets.choice(PSEUDONYM_WORDS)} {secrets.randbelow(900) + 100}"
@@ -141,7 +141,7 @@ def person_create(
     )
     full_clean(person, exclude=["pseudonym"])
     with transaction.atomic():
-        person.pseudonym = _pseudonym(organization_id)
+        person.pseudonym = pseudonym_new(organization_id)
         person.save()
         identity = Identity(person.first_name, person.last_name, person.birth_date, person.cnp)
         PersonLookup.objects.bulk_create(
@@ -209,7 +209,7 @@ def _lock_pending(actor: Actor, referral: Referral) -> Referral:
     return locked
 
 
-def _next_code(case: Case) -> str:
+def case_code_next(case: Case) -> str:
     year = timezone.localdate().year
     counter, _created = CaseCounter.objects.select_for_update().get_or_create(organization_id=case.organization_id, year=year)
     CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
@@ -244,7 +244,7 @@ def referral_open_case(*, actor: Actor, referral: Referral, person: Person, case
             caseworker=_member(actor, caseworker) or actor.user,
             stage=Case.Stage.INITIAL_ASSESSMENT,
         )
-        case.code = _next_code(case)
+        case.code = case_code_next(case)
         full_clean(case)
         case.save()
         locked.status = Referral.Status.CASE_OPENED
