@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("punte.core.urls")),
     path("", include("punte.accounts.urls")),
     path("", include("punte.cases.urls")),
+    path("", include("punte.assessments.urls")),
     path("audit/", include("punte.audit.urls")),
     path("reference/", include("punte.reference.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

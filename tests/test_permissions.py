@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from punte.accounts.roles import Role
+from punte.assessments.models import Alert, Assessment, Task
+from punte.assessments.services import assessment_create
 from punte.cases.models import Case as CaseRecord
 from punte.cases.models import Referral
 from punte.cases.services import person_create, referral_create, referral_open_case
@@ -57,6 +59,55 @@ def home_case(world: World) -> CaseRecord:
     case = referral_open_case(actor=actor, referral=referral, person=person)
     world._case = case  # type: ignore[attr-defined]
     return case
+
+
+HIGH_RISK_ANSWERS = {
+    "trafficker_contact": "no",
+    "threats": "yes",
+    "safe_place": "yes",
+    "minor_without_caregiver": "no",
+    "family_involved": "no",
+    "self_harm": "no",
+    "urgent_medical": "no",
+    "debt_or_dependence": "no",
+}
+PSYCHOLOGICAL_ANSWERS = {
+    "mental_health_concern": 1,
+    "trauma_symptoms": "some",
+    "recommendations": "Recomandare secretă sintetică",
+}
+
+
+def home_risk_assessment(world: World) -> Assessment:
+    """A high-risk initial assessment of home_case, made once per world: it also opens a
+    safety-plan task for the caseworker and alerts the supervisor."""
+    existing: Assessment | None = getattr(world, "_risk", None)
+    if existing is None:
+        existing = assessment_create(
+            actor=world.actor(Role.CASEWORKER), case=home_case(world), kind="initial_risk", answers=HIGH_RISK_ANSWERS
+        )
+        world._risk = existing  # type: ignore[attr-defined]
+    return existing
+
+
+def home_psychological(world: World) -> Assessment:
+    existing: Assessment | None = getattr(world, "_psychological", None)
+    if existing is None:
+        existing = assessment_create(
+            actor=world.actor(Role.PSYCHOLOGIST), case=home_case(world), kind="psychological", answers=PSYCHOLOGICAL_ANSWERS
+        )
+        world._psychological = existing  # type: ignore[attr-defined]
+    return existing
+
+
+def home_task(world: World) -> Task:
+    home_risk_assessment(world)
+    return Task.objects.get(case=home_case(world))
+
+
+def home_alert(world: World) -> Alert:
+    home_risk_assessment(world)
+    return Alert.objects.get(case=home_case(world), recipient=world.user(Role.SUPERVISOR))
 
 
 def pending_referral(world: World) -> Referral:
@@ -128,6 +179,37 @@ CASES = [
         secret=lambda w: home_case(w).person.pseudonym,
         owned=True,
     ),
+    Case(
+        "assessments:assessment_create",
+        CASE_WORK,
+        kwargs=lambda w: {"pk": home_case(w).pk, "kind": "initial_risk"},
+        secret=lambda w: home_case(w).person.pseudonym,
+        owned=True,
+    ),
+    Case(
+        "assessments:assessment_create",
+        {Role.PSYCHOLOGIST},
+        kwargs=lambda w: {"pk": home_case(w).pk, "kind": "psychological"},
+        secret=lambda w: home_case(w).person.pseudonym,
+        owned=True,
+    ),
+    Case(
+        "assessments:assessment_detail",
+        CASE_WORK,
+        kwargs=lambda w: {"pk": home_risk_assessment(w).pk},
+        secret=lambda w: home_case(w).code,
+        owned=True,
+    ),
+    Case(
+        "assessments:assessment_detail",
+        {Role.PSYCHOLOGIST},
+        kwargs=lambda w: {"pk": home_psychological(w).pk},
+        secret=lambda w: "Recomandare secretă sintetică",
+        owned=True,
+    ),
+    Case("assessments:task_done", CASE_WORK, kwargs=lambda w: {"pk": home_task(w).pk}, method="post", owned=True),
+    Case("assessments:alert_read", {Role.SUPERVISOR}, kwargs=lambda w: {"pk": home_alert(w).pk}, method="post", owned=True),
+    Case("assessments:template_list", ADMIN, secret=lambda w: "Initial risk assessment"),
 ]
 
 # URLs that belong to sign-in itself or need no permission.

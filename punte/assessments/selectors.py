@@ -30,7 +30,12 @@ def task_visible_to(actor: Actor) -> QuerySet[Task]:
 
 
 def assessments_of(*, actor: Actor, case: Case) -> QuerySet[Assessment]:
-    return assessment_visible_to(actor).filter(case=case).select_related("template", "completed_by").defer("answers")
+    return (
+        assessment_visible_to(actor)
+        .filter(case=case)
+        .select_related("template", "completed_by")
+        .defer("answers", "template__definition")
+    )
 
 
 def assessment_get(*, actor: Actor, pk: int) -> Assessment:
@@ -61,6 +66,33 @@ def answers_of(assessment: Assessment) -> list[Answer]:
         text = next((localized(o.label) for o in f.options if o.value == value), "") if f.type == "choice" else str(value or "")
         shown.append(Answer(field=f, value=value, text=text, raised=raised.get(f.id, "")))
     return shown
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    label: str
+    need: int | None
+    resource: int | None
+
+
+def domain_rows(assessment: Assessment) -> list[DomainRow]:
+    """A complex evaluation's needs and resources, one row per domain of its template version."""
+    definition = parse_definition(assessment.kind, assessment.template.definition)
+    scores = assessment.domain_scores or {}
+    return [
+        DomainRow(localized(label), scores.get(domain, {}).get("need"), scores.get(domain, {}).get("resource"))
+        for domain, label in definition.domains
+    ]
+
+
+def open_tasks_of(*, actor: Actor, case: Case) -> QuerySet[Task]:
+    return (
+        task_visible_to(actor).filter(case=case, status=Task.Status.OPEN).select_related("assigned_to").order_by("due_on", "pk")
+    )
+
+
+def safety_plan_open(*, actor: Actor, case: Case) -> bool:
+    return task_visible_to(actor).filter(case=case, kind=Task.Kind.SAFETY_PLAN, status=Task.Status.OPEN).exists()
 
 
 def template_definition(template: AssessmentTemplate) -> Definition:

@@ -8,24 +8,36 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from punte.accounts.forms import add_service_errors
 from punte.accounts.roles import Action
+from punte.assessments import selectors as assessment_selectors
 from punte.audit.services import audit_access
 from punte.core.errors import Conflict, PunteError
 from punte.core.http import ActorRequest, actor_required
 
 from . import selectors, services
 from .forms import CaseFactsForm, CaseFilterForm, DeclineForm, OpenCaseForm, PersonForm, PersonSearchForm, ReferralForm
+from .htcds import CaseStatus
 from .models import Referral
 
 PAGE_SIZE = 50
+CLOSED = {CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED}
 
 
 @actor_required(Action.CASE_VIEW)
 def my_work(request: ActorRequest) -> HttpResponse:
-    return render(request, "cases/my_work.html", {"work": selectors.my_work(actor=request.actor)})
+    actor = request.actor
+    context = {
+        "work": selectors.my_work(actor=actor),
+        "alerts": assessment_selectors.my_alerts(actor=actor),
+        "tasks": assessment_selectors.my_tasks(actor=actor),
+        "due": assessment_selectors.assessments_due(actor=actor),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/my_work.html", context)
 
 
 @actor_required(Action.REFERRAL_CREATE)
@@ -230,6 +242,10 @@ def case_detail(request: ActorRequest, pk: int) -> HttpResponse:
             "form": form,
             "timeline": selectors.case_timeline(actor=actor, case=case),
             "show_identity": actor.can(Action.PERSON_VIEW_IDENTITY),
+            "assessments": assessment_selectors.assessments_of(actor=actor, case=case),
+            "tasks": assessment_selectors.open_tasks_of(actor=actor, case=case),
+            "can_assess": actor.can(Action.CASE_EDIT) and case.status not in CLOSED,
+            "today": timezone.localdate(),
         },
         status=status,
     )

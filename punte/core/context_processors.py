@@ -32,6 +32,7 @@ NAVIGATION = [
     NavItem(_("Users"), "accounts:user_list", Action.USER_MANAGE, "users"),
     NavItem(_("Audit trail"), "audit:event_list", Action.AUDIT_VIEW_ORGANIZATION, "audit"),
     NavItem(_("Counties and groupings"), "reference:county_list", Action.REFERENCE_VIEW, "reference"),
+    NavItem(_("Assessment templates"), "assessments:template_list", Action.REFERENCE_MANAGE, "assessment_templates"),
 ]
 
 
