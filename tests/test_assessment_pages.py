@@ -209,7 +209,9 @@ def test_complex_evaluation_form_groups_each_domain(world: World, caseworker: Cl
     assert "Assessment saved." in html
     table = section(html, "h-result")
     assert re.search(r"Housing</th>\s*<td[^>]*>3</td>\s*<td[^>]*>0</td>", table)
-    assert "Fără locuință, sintetic" in section(html, "h-answers")
+    answered = section(html, "h-answers")
+    assert "Fără locuință, sintetic" in answered
+    assert re.search(r"Housing: resources</dt>\s*<dd[^>]*>0</dd>", answered)  # a 0 is an answer, not a blank
     case.refresh_from_db()
     assert case.stage == Case.Stage.PSYCHOLOGICAL_ASSESSMENT
 

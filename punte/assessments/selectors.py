@@ -63,7 +63,11 @@ def answers_of(assessment: Assessment) -> list[Answer]:
     shown = []
     for f in definition.fields:
         value = values.get(f.id)
-        text = next((localized(o.label) for o in f.options if o.value == value), "") if f.type == "choice" else str(value or "")
+        text = (
+            next((localized(o.label) for o in f.options if o.value == value), "")
+            if f.type == "choice"
+            else ("" if value is None else str(value))
+        )
         shown.append(Answer(field=f, value=value, text=text, raised=raised.get(f.id, "")))
     return shown
 
