@@ -40,7 +40,11 @@ def assessments_of(*, actor: Actor, case: Case) -> QuerySet[Assessment]:
 
 def assessment_get(*, actor: Actor, pk: int) -> Assessment:
     assessment = (
-        assessment_visible_to(actor).select_related("case", "case__person", "template", "completed_by").filter(pk=pk).first()
+        assessment_visible_to(actor)
+        .select_related("case", "case__person", "template", "completed_by")
+        .defer(*(f"case__person__{name}" for name in PERSON_IDENTITY))
+        .filter(pk=pk)
+        .first()
     )
     if assessment is None:
         raise NotFound()
@@ -132,7 +136,13 @@ def my_alerts(*, actor: Actor) -> list[Alert]:
 
 
 def alert_get(*, actor: Actor, pk: int) -> Alert:
-    alert = Alert.objects.filter(pk=pk, recipient_id=actor.user.pk if actor.user else None).select_related("case").first()
+    if actor.user is None or actor.organization_id is None:
+        raise NotFound()
+    alert = (
+        Alert.objects.filter(pk=pk, recipient_id=actor.user.pk, organization_id=actor.organization_id)
+        .select_related("case")
+        .first()
+    )
     if alert is None:
         raise NotFound()
     return alert
