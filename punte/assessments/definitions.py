@@ -2,7 +2,7 @@
 
 A template is YAML: `kind`, `version`, `title` {ro, en}, `reassess_after_days`, and either
 `fields` (each with `id`, `type` choice | scale | text, `label` {ro, en}, `required` (default
-true), choice `options` [{value, label, raises: low | medium | high | immediate}], scale `min`
+true, false for text), choice `options` [{value, label, raises: low | medium | high | immediate}], scale `min`
 and `max`) or, for the complex evaluation, `domains` [{id, label}], each of which asks for the
 need (0-3), the resources (0-3) and notes.
 """

@@ -168,7 +168,8 @@ def assessments_due(*, actor: Actor) -> list[Assessment]:
     )
     seen: set[tuple[int, str]] = set()
     due = []
-    for assessment in latest.filter(reassess_on__isnull=False).iterator(chunk_size=500):
+    # Only the newest assessment of each kind counts, whether or not it has a reassessment date.
+    for assessment in latest.iterator(chunk_size=500):
         key = (assessment.case_id, assessment.kind)
         if key in seen:
             continue
