@@ -15,6 +15,7 @@ from punte.accounts.models import Membership
 from punte.accounts.roles import Action, Role
 from punte.audit.services import audit_record
 from punte.cases.models import Case
+from punte.cases.services import case_guard
 from punte.core.errors import PermissionDenied, ValidationError
 
 from .definitions import TemplateSource, clean_answers, domain_scores, parse_definition, risk_result, template_from_yaml
@@ -97,11 +98,9 @@ def assessment_create(*, actor: Actor, case: Case, kind: str, answers: dict[str,
     """Record a completed assessment with the current template version. The initial risk
     assessment sets the case's risk level; high or immediate danger opens a safety-plan task for
     the caseworker and alerts the organization's supervisors."""
-    actor.require(Action.CASE_EDIT)
+    case_guard(actor, case)
     if kind == AssessmentKind.PSYCHOLOGICAL:
         actor.require(Action.CLINICAL_VIEW)
-    if case.organization_id != actor.organization_id:
-        raise PermissionDenied()
     if kind not in AssessmentKind.values:
         raise ValidationError(details={"kind": [_("Unknown kind of assessment.")]})
     if case.status in {"Closed", "ClosedReferred"}:

@@ -49,6 +49,15 @@ SINGLE_FACTS = [
 ]
 
 
+def case_guard(actor: Actor, case: Case, action: Action = Action.CASE_EDIT) -> User:
+    """The one check before any change to a case or what belongs to it: the actor's role allows
+    the action and the case is her organization's. Returns the acting user."""
+    actor.require(action)
+    if case.organization_id != actor.organization_id or actor.user is None:
+        raise PermissionDenied()
+    return actor.user
+
+
 def _organization_of(actor: Actor) -> int:
     if actor.organization_id is None:
         raise PermissionDenied()

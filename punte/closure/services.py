@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from punte.accounts.actor import Actor
-from punte.accounts.models import Organization, User
+from punte.accounts.models import Organization
 from punte.accounts.roles import Action, Role
 from punte.audit.services import audit_record
 from punte.cases.models import Case, CaseFact, Person, PersonLookup
-from punte.cases.services import Identity, case_code_next, person_lookups, pseudonym_new
+from punte.cases.services import Identity, case_code_next, case_guard, person_lookups, pseudonym_new
 from punte.consent.models import Purpose
 from punte.consent.services import consent_require
 from punte.core.errors import PermissionDenied, ValidationError
@@ -38,13 +38,6 @@ CASE_FACTS = [
 ]
 
 
-def _own(actor: Actor, case: Case, action: Action = Action.CASE_EDIT) -> User:
-    actor.require(action)
-    if case.organization_id != actor.organization_id or actor.user is None:
-        raise PermissionDenied()
-    return actor.user
-
-
 def _set_case(actor: Actor, case: Case, **changes: Any) -> None:
     Case.objects.filter(pk=case.pk).update(**changes, version=F("version") + 1, updated_at=timezone.now())
     case.refresh_from_db()
@@ -52,7 +45,7 @@ def _set_case(actor: Actor, case: Case, **changes: Any) -> None:
 
 
 def followup_plan(*, actor: Actor, case: Case, planned_on: date) -> FollowUp:
-    _own(actor, case)
+    case_guard(actor, case)
     if case.status in CLOSED:
         raise ValidationError(_("The case is closed; reopen it to plan a follow-up."))
     followup = FollowUp(case=case, planned_on=planned_on, created_by=actor.user)
@@ -66,7 +59,7 @@ def followup_plan(*, actor: Actor, case: Case, planned_on: date) -> FollowUp:
 def followup_record(*, actor: Actor, followup: FollowUp, done_on: date, outcome: str, note: str = "") -> FollowUp:
     """Record a follow-up contact. The case enters change strengthening (HTCDS status FollowUp)."""
     case = followup.case
-    _own(actor, case)
+    case_guard(actor, case)
     if followup.done_on is not None:
         raise ValidationError(_("This follow-up was already recorded."))
     if outcome not in FollowUp.Outcome.values:
@@ -88,7 +81,7 @@ def followup_record(*, actor: Actor, followup: FollowUp, done_on: date, outcome:
 
 
 def closure_request(*, actor: Actor, case: Case, reason: str, details: str = "") -> Closure:
-    _own(actor, case)
+    case_guard(actor, case)
     if case.status in CLOSED:
         raise ValidationError(_("The case is already closed."))
     if reason not in Closure.Reason.values:
@@ -109,7 +102,7 @@ def closure_decide(*, actor: Actor, closure: Closure, approve: bool, comment: st
     """The organization's closure chain decides, step by step (a supervisor by default); no one
     approves the closure she requested. Approval closes the case; rejection needs a comment."""
     case = closure.case
-    _own(actor, case, Action.CASE_VIEW)
+    case_guard(actor, case, Action.CASE_VIEW)
     if closure.status != Closure.Status.PENDING:
         raise ValidationError(_("This closure is not waiting for a decision."))
     chain = approval_chain(case.organization_id, ApprovalStep.Subject.CLOSURE)
@@ -140,7 +133,7 @@ def closure_decide(*, actor: Actor, closure: Closure, approve: bool, comment: st
 def case_reopen(*, actor: Actor, case: Case, reason: str) -> Reopening:
     """Reopen a closed case at any time (rehabilitation lifelong if needed). The risk is assessed
     again; the earlier closure stays in the history."""
-    _own(actor, case)
+    case_guard(actor, case)
     if case.status not in CLOSED:
         raise ValidationError(_("The case is open."))
     if Transfer.objects.filter(case=case).exists():
@@ -160,7 +153,7 @@ def case_transfer(*, actor: Actor, case: Case, to_organization: Organization, fi
     """Transfer the case to another organization with her consent to share her data with it. The
     receiving organization gets a new person record with her name and only the chosen fields,
     and a new case at intake with the case facts; this case closes as referred elsewhere."""
-    user = _own(actor, case)
+    user = case_guard(actor, case)
     if case.status in CLOSED:
         raise ValidationError(_("The case is closed."))
     if to_organization.pk == case.organization_id or not to_organization.is_active:

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from punte.accounts.actor import Actor
 from punte.accounts.models import Organization
-from punte.accounts.roles import Action
 from punte.audit.services import audit_record
 from punte.cases.models import Case
-from punte.core.errors import ConsentRequired, PermissionDenied, ValidationError
+from punte.cases.services import case_guard
+from punte.core.errors import ConsentRequired, ValidationError
 from punte.core.validation import full_clean
 from punte.family.models import LegalRepresentative
 from punte.family.services import age_on, is_minor
@@ -36,9 +36,7 @@ def consent_record(
 ) -> Consent:
     """Record consent. A minor's consent is given by her current legal representative, and from
     age 10 her own assent is recorded too; an adult gives it herself."""
-    actor.require(Action.CASE_EDIT)
-    if case.organization_id != actor.organization_id:
-        raise PermissionDenied()
+    case_guard(actor, case)
     if purpose not in Purpose.values:
         raise ValidationError(details={"purpose": [_("Unknown purpose.")]})
     if given_on > timezone.localdate():
@@ -87,9 +85,7 @@ def consent_record(
 
 def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: date, note: str = "") -> Consent:
     """Record that consent was withdrawn; the row stays, so the history is whole."""
-    actor.require(Action.CASE_EDIT)
-    if consent.case.organization_id != actor.organization_id:
-        raise PermissionDenied()
+    case_guard(actor, consent.case)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."))
     if withdrawn_on < consent.given_on or withdrawn_on > timezone.localdate():

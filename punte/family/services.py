@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from punte.accounts.actor import Actor
-from punte.accounts.roles import Action
 from punte.audit.services import audit_record
 from punte.cases.models import Case
-from punte.core.errors import Conflict, PermissionDenied, ValidationError
+from punte.cases.services import case_guard
+from punte.core.errors import Conflict, ValidationError
 from punte.core.validation import full_clean
 
 from .models import FamilyMember, LegalRepresentative
@@ -32,19 +32,13 @@ def is_minor(case: Case, day: date | None = None) -> bool:
     return age is not None and age < ADULT_AGE
 
 
-def _own_case(actor: Actor, case: Case) -> None:
-    actor.require(Action.CASE_EDIT)
-    if case.organization_id != actor.organization_id:
-        raise PermissionDenied()
-
-
 def _check_risk(values: dict[str, Any]) -> None:
     if values.get("is_risk") and values.get("may_contact"):
         raise ValidationError(details={"may_contact": [_("A family member who is a risk to her is never contacted.")]})
 
 
 def family_member_add(*, actor: Actor, case: Case, **values: Any) -> FamilyMember:
-    _own_case(actor, case)
+    case_guard(actor, case)
     unknown = set(values) - set(FAMILY_FIELDS)
     if unknown:
         raise ValidationError(details={name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -63,7 +57,7 @@ def family_member_add(*, actor: Actor, case: Case, **values: Any) -> FamilyMembe
 
 
 def family_member_update(*, actor: Actor, member: FamilyMember, version: int, **values: Any) -> FamilyMember:
-    _own_case(actor, member.case)
+    case_guard(actor, member.case)
     unknown = set(values) - set(FAMILY_FIELDS)
     if unknown:
         raise ValidationError(details={name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -98,7 +92,7 @@ def representative_add(
 ) -> LegalRepresentative:
     """Record who represents a minor. A parent or guardian comes from her family and is never a
     family member who is a risk; the child-protection directorate is named by its institution."""
-    _own_case(actor, case)
+    case_guard(actor, case)
     if not is_minor(case, since):
         raise ValidationError(_("She is an adult (or her birth date is not known): she gives consent herself."))
     if kind in {LegalRepresentative.Kind.PARENT, LegalRepresentative.Kind.GUARDIAN}:
@@ -126,7 +120,7 @@ def representative_add(
 
 
 def representative_end(*, actor: Actor, representative: LegalRepresentative, until: date) -> LegalRepresentative:
-    _own_case(actor, representative.case)
+    case_guard(actor, representative.case)
     if representative.until is not None:
         raise ValidationError(_("This representation has already ended."))
     if until < representative.since:

@@ -16,6 +16,7 @@ from punte.accounts.actor import Actor
 from punte.accounts.roles import Action
 from punte.audit.services import audit_record
 from punte.cases.models import Case
+from punte.cases.services import case_guard
 from punte.core.crypto import decrypt_bytes, encrypt_bytes
 from punte.core.errors import PermissionDenied, ValidationError
 from punte.core.validation import full_clean
@@ -32,12 +33,6 @@ ALLOWED_TYPES = {
 MAX_NOTE = 20_000
 
 
-def _own(actor: Actor, case: Case) -> None:
-    actor.require(Action.CASE_EDIT)
-    if case.organization_id != actor.organization_id:
-        raise PermissionDenied()
-
-
 def note_write(
     *,
     actor: Actor,
@@ -50,7 +45,7 @@ def note_write(
 ) -> CaseNote:
     """A case note; a sealed one only by clinical roles. A correction is a new note that names the
     one it replaces, which stays in the history."""
-    _own(actor, case)
+    case_guard(actor, case)
     if sealed:
         actor.require(Action.CLINICAL_VIEW)
     if not text.strip():
@@ -90,7 +85,7 @@ def note_write(
 
 def document_store(*, actor: Actor, case: Case, kind: str, title: str, content: bytes) -> Document:
     """Store an uploaded file encrypted. Its type is read from its content, not from its name."""
-    _own(actor, case)
+    case_guard(actor, case)
     limit = settings.PUNTE_MAX_UPLOAD_MB * 1024 * 1024
     if not content:
         raise ValidationError(details={"file": [_("The file is empty.")]})

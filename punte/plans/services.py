@@ -14,6 +14,7 @@ from punte.accounts.roles import PERMISSIONS, Action, Role
 from punte.assessments.models import Assessment, AssessmentKind
 from punte.audit.services import audit_record
 from punte.cases.models import Case
+from punte.cases.services import case_guard
 from punte.core.errors import Conflict, PermissionDenied, ValidationError
 from punte.core.validation import full_clean
 
@@ -55,13 +56,6 @@ def approval_chain_set(*, actor: Actor, subject: str, roles: list[str]) -> list[
     return roles
 
 
-def _own(actor: Actor, case: Case, action: Action = Action.CASE_EDIT) -> User:
-    actor.require(action)
-    if case.organization_id != actor.organization_id or actor.user is None:
-        raise PermissionDenied()
-    return actor.user
-
-
 def _editable(plan: Plan) -> None:
     if plan.status not in EDITABLE:
         raise ValidationError(_("Only a draft or a returned plan can be changed; start a new plan to change an approved one."))
@@ -80,7 +74,7 @@ def _latest_needs(case: Case) -> dict[str, int]:
 def plan_create(*, actor: Actor, case: Case, review_every_days: int = 90) -> Plan:
     """Start a plan. Earlier draft or returned plans are replaced; an approved one stays in force
     until the new one is approved."""
-    user = _own(actor, case)
+    user = case_guard(actor, case)
     if not 7 <= review_every_days <= 366:
         raise ValidationError(details={"review_every_days": [_("Review the plan every 7 to 366 days.")]})
     with transaction.atomic():
@@ -93,7 +87,7 @@ def plan_create(*, actor: Actor, case: Case, review_every_days: int = 90) -> Pla
 
 def goal_add(*, actor: Actor, plan: Plan, domain: str, text: str) -> Goal:
     """A goal for a domain; the need the latest complex evaluation found there is kept with it."""
-    _own(actor, plan.case)
+    case_guard(actor, plan.case)
     _editable(plan)
     needs = _latest_needs(plan.case)
     if not text.strip():
@@ -122,7 +116,7 @@ def _responsible(actor: Actor, user: User | None) -> User | None:
 def action_add(
     *, actor: Actor, goal: Goal, text: str, due_on: date, responsible: User | None = None, partner: str = ""
 ) -> PlanAction:
-    _own(actor, goal.plan.case)
+    case_guard(actor, goal.plan.case)
     _editable(goal.plan)
     if responsible is None and not partner.strip():
         raise ValidationError(details={"responsible": [_("Name who is responsible: a colleague or a partner.")]})
@@ -137,7 +131,7 @@ def action_add(
 
 
 def action_set_status(*, actor: Actor, action: PlanAction, status: str) -> PlanAction:
-    _own(actor, action.goal.plan.case)
+    case_guard(actor, action.goal.plan.case)
     if status not in PlanAction.Status.values:
         raise ValidationError(details={"status": [_("Unknown status.")]})
     if action.goal.plan.status != Plan.Status.APPROVED:
@@ -152,7 +146,7 @@ def action_set_status(*, actor: Actor, action: PlanAction, status: str) -> PlanA
 
 
 def plan_submit(*, actor: Actor, plan: Plan, version: int) -> Plan:
-    _own(actor, plan.case)
+    case_guard(actor, plan.case)
     _editable(plan)
     if not Goal.objects.filter(plan=plan).exists() or PlanAction.objects.filter(goal__plan=plan).count() == 0:
         raise ValidationError(_("A plan needs at least one goal with an action before it is submitted."))
@@ -171,7 +165,7 @@ def _move(actor: Actor, plan: Plan, version: int, **changes: Any) -> Plan:
 def plan_decide(*, actor: Actor, plan: Plan, version: int, approve: bool, comment: str = "") -> Plan:
     """The current step of the chain approves (the plan goes to the next step, or is approved) or
     returns it with a comment. No one decides on a plan she submitted."""
-    _own(actor, plan.case, Action.CASE_VIEW)
+    case_guard(actor, plan.case, Action.CASE_VIEW)
     if plan.status != Plan.Status.SUBMITTED:
         raise ValidationError(_("This plan is not waiting for approval."))
     chain = approval_chain(plan.case.organization_id, ApprovalStep.Subject.PLAN)
@@ -217,7 +211,7 @@ def plan_decide(*, actor: Actor, plan: Plan, version: int, approve: bool, commen
 
 def plan_review(*, actor: Actor, plan: Plan, version: int) -> Plan:
     """Record that the approved plan was reviewed; the next review is scheduled."""
-    _own(actor, plan.case)
+    case_guard(actor, plan.case)
     if plan.status != Plan.Status.APPROVED:
         raise ValidationError(_("Only an approved plan is reviewed."))
     return _move(actor, plan, version, next_review_on=timezone.localdate() + timedelta(days=plan.review_every_days))
