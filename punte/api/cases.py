@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from pydantic import ConfigDict
 from punte.accounts.actor import Actor
 from punte.accounts.models import User
 from punte.accounts.roles import Action
+from punte.accounts.selectors import user_visible_to
 from punte.audit.services import audit_access
 from punte.cases import selectors, services
 from punte.cases.cnp import cnp_parse
@@ -267,24 +267,28 @@ def referrals_open_case(request: HttpRequest, referral_id: int, payload: OpenCas
     referral = selectors.referral_get(actor=actor, pk=referral_id)
     caseworker: User | None = None
     if payload.caseworker is not None:
-        # Only a colleague whose role works on cases: someone who could not open the case cannot hold it.
-        caseworker = selectors.caseworker_choices(actor=actor).filter(pk=payload.caseworker).first()
+        # The id names a colleague; whether she may hold the case is the service's rule.
+        caseworker = user_visible_to(actor).filter(pk=payload.caseworker).first()
         if caseworker is None:
-            raise ValidationError(details={"caseworker": [_("The caseworker must belong to your organization.")]})
-    # One transaction: a person registered here does not remain if the case cannot be opened.
-    with transaction.atomic():
-        if payload.new_person is not None:
-            try:
-                person = services.person_create(actor=actor, **payload.new_person.dict())
-            except ValidationError as error:
-                details = {f"new_person.{name}": messages for name, messages in error.details.items()}
-                raise ValidationError(error.message, details=details) from error
-        else:
-            assert payload.person is not None
-            try:
-                person = selectors.person_get(actor=actor, pk=payload.person)
-            except NotFound as error:
-                raise ValidationError(details={"person": [_("Choose a person registered by your organization.")]}) from error
+            raise ValidationError(details={"caseworker": [_("Unknown user.")]})
+    if payload.new_person is not None:
+        try:
+            case = services.referral_open_case_for_new_person(
+                actor=actor, referral=referral, caseworker=caseworker, **payload.new_person.dict()
+            )
+        except ValidationError as error:
+            # Errors about the person are named after the new_person fields they concern.
+            person_fields = set(payload.new_person.dict())
+            details = {
+                (f"new_person.{name}" if name in person_fields else name): messages for name, messages in error.details.items()
+            }
+            raise ValidationError(error.message, details=details) from error
+    else:
+        assert payload.person is not None
+        try:
+            person = selectors.person_get(actor=actor, pk=payload.person)
+        except NotFound as error:
+            raise ValidationError(details={"person": [_("Choose a person registered by your organization.")]}) from error
         case = services.referral_open_case(actor=actor, referral=referral, person=person, caseworker=caseworker)
     return Status(201, _case_detail(actor, case.pk))
 

@@ -266,6 +266,14 @@ def referral_open_case(*, actor: Actor, referral: Referral, person: Person, case
     return case
 
 
+def referral_open_case_for_new_person(*, actor: Actor, referral: Referral, caseworker: User | None = None, **person: Any) -> Case:
+    """Triage for someone not yet registered: the person and her case in one transaction, so a
+    person registered here does not remain if the case cannot be opened."""
+    with transaction.atomic():
+        registered = person_create(actor=actor, **person)
+        return referral_open_case(actor=actor, referral=referral, person=registered, caseworker=caseworker)
+
+
 def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referral:
     """Triage: record why no case is opened."""
     if not reason.strip():

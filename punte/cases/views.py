@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -115,9 +114,7 @@ def _triage_create(request: ActorRequest, referral: Referral, triage: Triage) ->
         )
         return None
     try:
-        with transaction.atomic():
-            person = services.person_create(actor=actor, **data)
-            case = services.referral_open_case(actor=actor, referral=referral, person=person, caseworker=caseworker)
+        case = services.referral_open_case_for_new_person(actor=actor, referral=referral, caseworker=caseworker, **data)
     except PunteError as error:
         add_service_errors(form, error)
         return None
