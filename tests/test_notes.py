@@ -136,3 +136,20 @@ def test_other_roles_cannot_write_notes_or_store_documents(world: World) -> None
             note_write(actor=world.actor(role), case=case, interaction="visit", occurred_on=timezone.localdate(), text="x")
         with pytest.raises(PermissionDenied):
             document_store(actor=world.actor(role), case=case, kind="other", title="x", content=PDF)
+
+
+def test_documents_are_visible_to_the_case_roles_of_their_organization_only(world: World) -> None:
+    from punte.accounts.actor import actor_for
+    from punte.notes.selectors import document_visible_to
+
+    case = open_case(world)
+    document = document_store(actor=world.actor(Role.CASEWORKER), case=case, kind="medical", title="Scrisoare", content=PDF)
+    for role in (Role.CASEWORKER, Role.PSYCHOLOGIST, Role.SUPERVISOR):
+        assert list(document_visible_to(world.actor(role))) == [document], role
+    for actor in (
+        world.actor(Role.ADMINISTRATOR),
+        world.actor(Role.ANALYST),
+        world.actor(Role.MENTOR),
+        actor_for(world.other_caseworker),
+    ):
+        assert not document_visible_to(actor).exists()

@@ -3,7 +3,6 @@ from django.db.models import QuerySet
 from punte.accounts.actor import Actor
 from punte.cases.models import Case
 from punte.cases.selectors import case_visible_to
-from punte.core.errors import NotFound
 
 from .models import Consent
 
@@ -15,10 +14,3 @@ def consent_visible_to(actor: Actor) -> QuerySet[Consent]:
 def consents_of(*, actor: Actor, case: Case) -> QuerySet[Consent]:
     """Every consent of the case, withdrawn and expired ones too: the history."""
     return consent_visible_to(actor).filter(case=case).select_related("recipient", "representative", "recorded_by")
-
-
-def consent_get(*, actor: Actor, pk: int) -> Consent:
-    consent = consent_visible_to(actor).select_related("case", "recipient").filter(pk=pk).first()
-    if consent is None:
-        raise NotFound()
-    return consent

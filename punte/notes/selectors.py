@@ -4,7 +4,6 @@ from punte.accounts.actor import Actor
 from punte.accounts.roles import Action
 from punte.cases.models import Case
 from punte.cases.selectors import case_visible_to
-from punte.core.errors import NotFound
 
 from .models import CaseNote, Document
 
@@ -24,23 +23,5 @@ def notes_of(*, actor: Actor, case: Case, include_replaced: bool = False) -> Que
     return notes.order_by("-occurred_on", "-pk")
 
 
-def note_get(*, actor: Actor, pk: int) -> CaseNote:
-    note = note_visible_to(actor).select_related("case", "author").filter(pk=pk).first()
-    if note is None:
-        raise NotFound()
-    return note
-
-
 def document_visible_to(actor: Actor) -> QuerySet[Document]:
     return Document.objects.filter(case__in=case_visible_to(actor))
-
-
-def documents_of(*, actor: Actor, case: Case) -> QuerySet[Document]:
-    return document_visible_to(actor).filter(case=case).select_related("uploaded_by")
-
-
-def document_get(*, actor: Actor, pk: int) -> Document:
-    document = document_visible_to(actor).select_related("case").filter(pk=pk).first()
-    if document is None:
-        raise NotFound()
-    return document

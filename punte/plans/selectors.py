@@ -1,35 +1,15 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from punte.accounts.actor import Actor
-from punte.cases.models import Case
 from punte.cases.selectors import PERSON_IDENTITY, case_visible_to
-from punte.core.errors import NotFound
 
-from .models import ApprovalStep, Goal, Plan, PlanAction
+from .models import ApprovalStep, Plan
 from .services import approval_chain
 
 
 def plan_visible_to(actor: Actor) -> QuerySet[Plan]:
     return Plan.objects.filter(case__in=case_visible_to(actor))
-
-
-def plans_of(*, actor: Actor, case: Case) -> QuerySet[Plan]:
-    goals = Goal.objects.prefetch_related(Prefetch("actions", queryset=PlanAction.objects.select_related("responsible")))
-    return (
-        plan_visible_to(actor)
-        .filter(case=case)
-        .select_related("submitted_by", "created_by")
-        .prefetch_related(Prefetch("goals", queryset=goals), "decisions__decided_by")
-        .order_by("-number")
-    )
-
-
-def plan_get(*, actor: Actor, pk: int) -> Plan:
-    plan = plan_visible_to(actor).select_related("case").filter(pk=pk).first()
-    if plan is None:
-        raise NotFound()
-    return plan
 
 
 def approvals_waiting(*, actor: Actor) -> list[Plan]:
