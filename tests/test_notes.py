@@ -1,6 +1,7 @@
 """Case notes (sealed ones for clinical roles), corrections as new versions, encrypted documents."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -153,3 +154,27 @@ def test_documents_are_visible_to_the_case_roles_of_their_organization_only(worl
         actor_for(world.other_caseworker),
     ):
         assert not document_visible_to(actor).exists()
+
+
+def test_a_failed_store_leaves_no_file(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from punte.notes import services
+
+    case = open_case(world)
+
+    def fail(**kwargs: object) -> None:
+        raise RuntimeError("audit unavailable")
+
+    monkeypatch.setattr(services, "audit_record", fail)
+    saved: list[str] = []
+    real_save = default_storage.save
+
+    def recording_save(name: str, content: Any) -> str:
+        saved.append(real_save(name, content))
+        return saved[-1]
+
+    monkeypatch.setattr(default_storage, "save", recording_save)
+    with pytest.raises(RuntimeError):
+        document_store(actor=world.actor(Role.CASEWORKER), case=case, kind="other", title="Fișier", content=PDF)
+    assert saved
+    assert not default_storage.exists(saved[0])
+    assert not Document.objects.exists()

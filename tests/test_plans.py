@@ -168,3 +168,12 @@ def test_other_roles_and_organizations_cannot_touch_plans(world: World) -> None:
     ):
         with pytest.raises(PermissionDenied):
             plan_create(actor=actor, case=case)
+
+
+def test_replacing_a_plan_is_audited(world: World) -> None:
+    case = evaluated_case(world)
+    first = plan_create(actor=world.actor(Role.CASEWORKER), case=case)
+    plan_create(actor=world.actor(Role.CASEWORKER), case=case)
+    first.refresh_from_db()
+    assert first.status == Plan.Status.REPLACED
+    assert AuditEvent.objects.filter(action="plan.replaced", target_type="plans.plan", target_id=str(first.pk)).count() == 1

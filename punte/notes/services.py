@@ -112,10 +112,14 @@ def document_store(*, actor: Actor, case: Case, kind: str, title: str, content: 
         uploaded_by=actor.user,
     )
     full_clean(document)
-    with transaction.atomic():
-        document.save()
-        default_storage.save(document.storage_name, ContentFile(encrypt_bytes(content)))
-        audit_record(actor=actor, action="document.store", target=document, fields=["kind", "title", "file"])
+    default_storage.save(document.storage_name, ContentFile(encrypt_bytes(content)))
+    try:
+        with transaction.atomic():
+            document.save()
+            audit_record(actor=actor, action="document.store", target=document, fields=["kind", "title", "file"])
+    except Exception:
+        default_storage.delete(document.storage_name)  # no row, so no file either
+        raise
     return document
 
 

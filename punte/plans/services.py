@@ -71,6 +71,13 @@ def _latest_needs(case: Case) -> dict[str, int]:
     return {domain: scores.get("need", 0) for domain, scores in (latest.domain_scores if latest else {}).items()}
 
 
+def _replace(actor: Actor, plans: Any) -> None:
+    """Mark older plans replaced, each with its own audit event."""
+    for old in plans.select_for_update():
+        Plan.objects.filter(pk=old.pk).update(status=Plan.Status.REPLACED, version=F("version") + 1)
+        audit_record(actor=actor, action="plan.replaced", target=old, fields=["status"])
+
+
 def plan_create(*, actor: Actor, case: Case, review_every_days: int = 90) -> Plan:
     """Start a plan. Earlier draft or returned plans are replaced; an approved one stays in force
     until the new one is approved."""
@@ -79,7 +86,7 @@ def plan_create(*, actor: Actor, case: Case, review_every_days: int = 90) -> Pla
         raise ValidationError(details={"review_every_days": [_("Review the plan every 7 to 366 days.")]})
     with transaction.atomic():
         number = (Plan.objects.filter(case=case).aggregate(n=Max("number"))["n"] or 0) + 1
-        Plan.objects.filter(case=case, status__in=EDITABLE).update(status=Plan.Status.REPLACED)
+        _replace(actor, Plan.objects.filter(case=case, status__in=EDITABLE))
         plan = Plan.objects.create(case=case, number=number, review_every_days=review_every_days, created_by=user)
         audit_record(actor=actor, action="plan.create", target=plan, fields=["number", "review_every_days"])
     return plan
@@ -193,7 +200,7 @@ def plan_decide(*, actor: Actor, plan: Plan, version: int, approve: bool, commen
         if plan.step + 1 < len(chain):
             return _move(actor, plan, version, step=plan.step + 1)
         today = timezone.localdate()
-        Plan.objects.filter(case=plan.case, status=Plan.Status.APPROVED).update(status=Plan.Status.REPLACED)
+        _replace(actor, Plan.objects.filter(case=plan.case, status=Plan.Status.APPROVED))
         approved = _move(
             actor,
             plan,
