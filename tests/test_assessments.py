@@ -215,3 +215,13 @@ def test_a_template_that_expands_through_yaml_aliases_is_refused(world: World) -
     with pytest.raises(ValidationError) as raised:
         template_upload(actor=world.actor(Role.ADMINISTRATOR), text=bomb + "kind: psychological\nversion: 9\n")
     assert "once read" in " ".join(raised.value.details["file"])
+
+
+def test_a_newer_assessment_without_a_date_ends_the_older_ones_due_date(world: World) -> None:
+    case = open_case(world)
+    older = assessment_create(actor=world.actor(Role.CASEWORKER), case=case, kind="initial_risk", answers=LOW_RISK)
+    Assessment.objects.filter(pk=older.pk).update(reassess_on=timezone.localdate() - timedelta(days=1))
+    assert [a.pk for a in assessments_due(actor=world.actor(Role.CASEWORKER))] == [older.pk]
+    newer = assessment_create(actor=world.actor(Role.CASEWORKER), case=case, kind="initial_risk", answers=LOW_RISK)
+    Assessment.objects.filter(pk=newer.pk).update(reassess_on=None)
+    assert assessments_due(actor=world.actor(Role.CASEWORKER)) == []

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from punte.accounts.actor import Actor
@@ -156,24 +156,16 @@ def task_get(*, actor: Actor, pk: int) -> Task:
 
 
 def assessments_due(*, actor: Actor) -> list[Assessment]:
-    """The latest assessment of each kind, per open case of the organization, whose reassessment
-    date has come."""
-    today = timezone.localdate()
-    latest = (
+    """The newest assessment of each kind, per open case of the organization, whose reassessment
+    date has come. One query: an assessment counts only if no newer one of its kind exists."""
+    newer = Assessment.objects.filter(case=OuterRef("case"), kind=OuterRef("kind")).filter(
+        Q(completed_at__gt=OuterRef("completed_at")) | Q(completed_at=OuterRef("completed_at"), pk__gt=OuterRef("pk"))
+    )
+    return list(
         assessment_visible_to(actor)
-        .filter(case__status__in=["Active", "FollowUp"])
+        .filter(case__status__in=["Active", "FollowUp"], reassess_on__lte=timezone.localdate())
+        .exclude(Exists(newer))
         .select_related("case", "case__person")
         .defer("answers", *(f"case__person__{name}" for name in PERSON_IDENTITY))
-        .order_by("case_id", "kind", "-completed_at", "-pk")
+        .order_by("reassess_on", "pk")[:50]
     )
-    seen: set[tuple[int, str]] = set()
-    due = []
-    # Only the newest assessment of each kind counts, whether or not it has a reassessment date.
-    for assessment in latest.iterator(chunk_size=500):
-        key = (assessment.case_id, assessment.kind)
-        if key in seen:
-            continue
-        seen.add(key)
-        if assessment.reassess_on is not None and assessment.reassess_on <= today:
-            due.append(assessment)
-    return due[:50]
